@@ -1,0 +1,1 @@
+"""Portal pages of the accounts app: colleagues, activity, invitations and two-factor sign-in."""
