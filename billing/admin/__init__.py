@@ -1,0 +1,3 @@
+from . import documents, invoice, payments
+
+__all__ = ["documents", "invoice", "payments"]

@@ -1,0 +1,21 @@
+"""Public addresses of billing pages, for emails, the API and Mollie."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from billing.models import Invoice, PaymentAttempt
+
+
+def invoice_payment_url(invoice: Invoice) -> str:
+    """Return the invoice's payment link: opens its pay page without a password."""
+    return settings.SITE_URL + reverse("pay:invoice", args=[invoice.payment_token])
+
+
+def payment_return_url(attempt: PaymentAttempt) -> str:
+    """Return where Mollie sends the payer back after checkout."""
+    return settings.SITE_URL + reverse("pay:return", args=[attempt.key])
+
+
+def mollie_webhook_url() -> str:
+    """Return the address Mollie calls when a payment changes."""
+    return settings.SITE_URL + reverse("mollie_webhook")

@@ -1,0 +1,86 @@
+"""Reading online-payment state for pages: the last attempt, the outcome in plain words."""
+
+import logging
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from billing.models import Invoice, PaymentAttempt
+
+from .mollie import MollieError
+from .sync import payment_sync_from_mollie
+
+logger = logging.getLogger(__name__)
+
+A = PaymentAttempt.Status
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a checkout ended, for the return page: a code for styling and a sentence."""
+
+    code: str  # paid, pending_transfer, processing, failed, canceled, expired
+    message: str
+
+
+def attempt_latest(invoice: Invoice) -> PaymentAttempt | None:
+    """Return the invoice's most recent payment attempt."""
+    return invoice.payment_attempts.order_by("-created_at", "-id").first()
+
+
+def invoice_last_attempt_failed(invoice: Invoice) -> bool:
+    """Say whether the invoice should show 'last payment attempt failed' (and offer a retry)."""
+    return attempt_failed_last(invoice) is not None
+
+
+def attempt_failed_last(invoice: Invoice) -> PaymentAttempt | None:
+    """Return the invoice's latest attempt if it did not succeed and the invoice is still due."""
+    latest = attempt_latest(invoice)
+    if latest is not None and latest.is_unsuccessful and invoice.is_outstanding:
+        return latest
+    return None
+
+
+def attempt_in_progress(invoice: Invoice) -> PaymentAttempt | None:
+    """Return the newest checkout of the invoice that Mollie may still complete."""
+    return (
+        invoice.payment_attempts.in_progress()
+        .exclude(mollie_id=None)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def attempt_refresh(attempt: PaymentAttempt) -> PaymentAttempt:
+    """Ask Mollie about an attempt still in progress (the webhook may not have come yet)."""
+    if not attempt.is_in_progress or not attempt.mollie_id:
+        return attempt
+    try:
+        return payment_sync_from_mollie(mollie_id=attempt.mollie_id) or attempt
+    except MollieError as exc:
+        logger.info("Could not refresh %s from Mollie: %s", attempt.mollie_id, exc)
+        return attempt
+
+
+def attempt_outcome(attempt: PaymentAttempt) -> Outcome:
+    """Say in plain words how the checkout went."""
+    if attempt.status == A.PAID:
+        return Outcome("paid", _("Thank you: your payment was received."))
+    if attempt.status in (A.OPEN, A.PENDING) and attempt.method == "banktransfer":
+        return Outcome(
+            "pending_transfer",
+            _(
+                "Your bank transfer has been started. The invoice shows as paid once the "
+                "money has arrived, usually within one or two working days."
+            ),
+        )
+    if attempt.is_in_progress:
+        return Outcome(
+            "processing",
+            _("Your payment is being processed. This page shows the result once it is known."),
+        )
+    if attempt.status == A.FAILED:
+        return Outcome("failed", attempt.failure_message)
+    if attempt.status == A.CANCELED:
+        return Outcome("canceled", attempt.failure_message)
+    return Outcome("expired", attempt.failure_message)
