@@ -1,0 +1,1 @@
+"""Benchmark data generator and benchmark runner (`make bench`); see docs/benchmarks.md."""
