@@ -71,7 +71,7 @@ bench: install
 
 # The whole runner at a tiny size, as a smoke test: no timing assertions, docs untouched.
 bench-smoke: install
-	$(BIN)/python -m bench.run --database-url $(BENCH_SMOKE_DATABASE_URL) --port $(BENCH_PORT) \
+	$(BIN)/python -m bench.run --database-url $(BENCH_SMOKE_DATABASE_URL) --port $(BENCH_PORT) --fresh \
 		--invoices 300 --clients 20 --big-client-invoices 60 --iterations 3 --warmup 1 \
 		--wrk-seconds 2 --wrk-connections 4
 

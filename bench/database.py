@@ -4,7 +4,7 @@ import argparse
 
 import psycopg
 from django.core.management import call_command
-from django.db import connections
+from django.db import DatabaseError, connections
 from psycopg import sql
 
 from accounts.models import Client
@@ -34,19 +34,31 @@ def _create(url: str) -> None:
     _maintenance(url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(str(name))))
 
 
-def _drop(url: str) -> None:
+def _drop(url: str, why: str) -> None:
     name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
-    print(f"Dropping database {name} (benchmark data of another size).")
+    print(f"Dropping database {name} ({why}).")
     connections.close_all()
     _maintenance(url, sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(str(name))))
+
+
+def _migrate() -> None:
+    try:
+        call_command("migrate", verbosity=0)
+    except DatabaseError as exc:
+        raise SystemExit(
+            f"Migrating the benchmark database failed ({exc}); its schema predates the "
+            "current migrations. Run again with --fresh to drop and recreate it."
+        ) from exc
 
 
 def ensure_database(args: argparse.Namespace) -> None:
     """Make sure the database holds benchmark data of the requested size; seed it if not."""
     url = args.database_url
+    if args.fresh and _exists(url):
+        _drop(url, "--fresh")
     if not _exists(url):
         _create(url)
-    call_command("migrate", verbosity=0)
+    _migrate()
     bench, others = data_present()
     clients = Client.objects.filter(issuer__name__startswith=ISSUER_NAME).count()
     if bench == args.invoices and clients == args.clients and not others:
@@ -58,9 +70,9 @@ def ensure_database(args: argparse.Namespace) -> None:
             "point --database-url at a database of its own."
         )
     if bench:
-        _drop(url)
+        _drop(url, "benchmark data of another size")
         _create(url)
-        call_command("migrate", verbosity=0)
+        _migrate()
     call_command(
         "bench_seed",
         clients=args.clients,

@@ -42,6 +42,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--title", default="Benchmark run")
     parser.add_argument("--write-docs", action="store_true", help="append to docs/benchmarks.md")
     parser.add_argument("--force", action="store_true", help="seed next to non-benchmark data")
+    parser.add_argument(
+        "--fresh", action="store_true", help="drop and recreate the benchmark database first"
+    )
     return parser.parse_args(argv)
 
 

@@ -8,7 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import Actor, audit_record
+from billing import signals
 from billing.models import Invoice, Payment, PaymentAttempt
+from billing.models.payment_attempt import UNSUCCESSFUL
 from billing.money import ZERO
 from billing.services.ledger import invoice_lock
 from billing.services.payments import payment_record
@@ -82,6 +84,8 @@ def payment_apply_from_mollie(
         attempt.paid_at = attempt.paid_at or fetched.paid_at
     attempt.synced_at = timezone.now()
     attempt.save()
+    if attempt.status != previous and attempt.status in UNSUCCESSFUL:
+        signals.payment_attempt_failed.send(PaymentAttempt, attempt=attempt, by=by)
     received = _ledger_book(attempt=attempt, invoice=invoice, fetched=fetched, by=by)
     if received is not None:
         enqueue("billing.payments.tasks.payment_receipt_send", attempt.pk)

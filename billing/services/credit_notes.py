@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import Actor, audit_record
+from billing import signals
 from billing.exceptions import BillingError
 from billing.models import CreditNote, CreditNoteLine, Invoice
 from billing.models.invoice import InvoiceStatus as S
@@ -143,5 +144,6 @@ def credit_note_issue(
         data={"invoice": invoice.number, "total": str(totals.total), "reason": credit_note.reason},
     )
     invoice_recompute(invoice, by=by)
+    signals.credit_note_issued.send(CreditNote, credit_note=credit_note, by=by)
     enqueue("billing.tasks.credit_note_pdf_store", credit_note.pk, group="pdf")
     return credit_note

@@ -6,6 +6,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts.audit import Actor, audit_record
+from billing import signals
 from billing.models import Invoice, Payment
 from billing.models.invoice import InvoiceStatus as S
 
@@ -29,6 +30,7 @@ def invoice_move(invoice: Invoice, to: str, *, by: Actor, reason: str = "") -> N
         target=invoice,
         data={"from": previous, "to": to, "reason": reason},
     )
+    signals.invoice_moved.send(Invoice, invoice=invoice, previous=previous, status=to, by=by)
 
 
 def net_paid_of(invoice: Invoice) -> Decimal:

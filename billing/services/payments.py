@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.audit import Actor, audit_record, user_of
+from billing import signals
 from billing.exceptions import BillingError
 from billing.models import CreditNote, Invoice, Payment, PaymentAttempt
 from billing.money import format_money, quantize
@@ -82,4 +83,5 @@ def payment_record(
         },
     )
     invoice_recompute(invoice, by=by)
+    signals.payment_booked.send(Payment, payment=payment, by=by)
     return payment
