@@ -23,6 +23,7 @@ from billing.services import (
     invoice_write_off,
     payment_record,
 )
+from chasing.demo import chasing_demo_seed, invoice_emails_muted
 
 DEMO = "demo"
 PASSWORD = "demo-portal-2026"  # noqa: S105 - printed for the demo on purpose
@@ -306,8 +307,12 @@ def demo_seed(*, today: datetime.date | None = None) -> DemoSummary:
     existing = set(
         Invoice.objects.filter(issuer=issuer, source=DEMO).values_list("external_id", flat=True)
     )
-    for scenario in _scenarios():
-        if scenario.key not in existing:
-            invoice = _play(scenario, clients[scenario.client], today)
-            summary.created.append(f"invoice {invoice}")
+    with invoice_emails_muted():
+        for scenario in _scenarios():
+            if scenario.key not in existing:
+                invoice = _play(scenario, clients[scenario.client], today)
+                summary.created.append(f"invoice {invoice}")
+    # A reminder schedule the worker follows, and a plan it invoices on the first of the month.
+    first_client = clients[str(CLIENTS[0]["name"])]
+    summary.created += chasing_demo_seed(issuer=issuer, client=first_client, today=today)
     return summary

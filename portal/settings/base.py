@@ -1,6 +1,7 @@
 """Settings shared by every environment; values come from the environment (12-factor)."""
 
 import datetime
+import sys
 from pathlib import Path
 
 import environ
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "accounts",
     "billing",
+    "chasing",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "chasing.context_processors.unread_notifications",
             ],
         },
     },
@@ -81,6 +84,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# True in the django-q2 worker process (`manage.py qcluster`).
+IS_WORKER = len(sys.argv) > 1 and sys.argv[1] == "qcluster"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -213,16 +218,27 @@ PAY_RATE_PER_LINK = env("PAY_RATE_PER_LINK", default="60/h")
 # and the longest task, or the broker hands a running task out a second time.
 Q_CLUSTER = {
     "name": "portal",
-    "orm": "default",
     "workers": env.int("Q_WORKERS", default=2),
-    "timeout": 120,
-    "retry": 300,
+    # A task running longer is killed; the sweep and the recurring run stop themselves well
+    # before (their time budgets are 60 s and 240 s) and continue on their next run.
+    "timeout": 300,
+    "retry": 360,
     "max_attempts": 5,
     "ack_failures": True,
     "catch_up": False,
     "save_limit": 1000,
     "label": "Worker",
 }
+# The broker: the database by default; Redis when REDIS_URL is set (several worker machines).
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+
+# Text messages (reminders with the SMS channel): a class like chasing.sms.ConsoleSmsBackend.
+SMS_BACKEND = env("SMS_BACKEND", default="chasing.sms.ConsoleSmsBackend")
+# How long a reminder sender holds a delivery before another sender may take it over.
+REMINDER_CLAIM_SECONDS = env.int("REMINDER_CLAIM_SECONDS", default=300)
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, MOLLIE_SANDBOX, env
+from .base import DATABASES, IS_WORKER, MOLLIE_SANDBOX, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="")
@@ -32,3 +32,8 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 # request (measured in docs/benchmarks.md). Health checks drop connections that went away.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# The worker forks its processes, which Django's native connection pool does not survive (a
+# task ran twice in a test): whatever the web uses, `qcluster` opens plain connections.
+if IS_WORKER:
+    DATABASES["default"].get("OPTIONS", {}).pop("pool", None)

@@ -10,9 +10,13 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/portal"),
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+EMAIL_HOST = env("TEST_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("TEST_EMAIL_PORT", default=25)
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
-Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+# Tasks run in-process; the integration test that starts a real cluster turns this off.
+Q_CLUSTER = {**Q_CLUSTER, "sync": env.bool("Q_SYNC", default=True)}
+SMS_BACKEND = "chasing.sms.LocmemSmsBackend"
 
 # django-axes refuses `authenticate()` without a request, which many tests call; the sign-in
 # throttling tests switch it on with the `axes_on` fixture.

@@ -1,0 +1,1 @@
+"""Chasing payment: reminder schedules, overdue detection, recurring invoices, notifications."""

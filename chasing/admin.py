@@ -1,0 +1,217 @@
+"""Back-office for chasing: schedules, client settings, deliveries, pauses, recurring plans."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chasing.models import (
+    ClientChasing,
+    RecurringPeriod,
+    RecurringPlan,
+    RecurringPlanLine,
+    ReminderDelivery,
+    ReminderPause,
+    ReminderSchedule,
+    ReminderStep,
+)
+from chasing.placeholders import PLACEHOLDERS
+from chasing.services import delivery_retry, recurring_plan_run, reminders_pause, reminders_resume
+
+PLACEHOLDER_HELP = _("Placeholders: %(names)s.") % {
+    "names": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+}
+
+
+class ReminderStepInline(admin.StackedInline):
+    model = ReminderStep
+    extra = 0
+    fields = (
+        ("offset_days", "escalation"),
+        ("by_email", "in_app", "by_sms"),
+        "subject_en",
+        "body_en",
+        "subject_nl",
+        "body_nl",
+    )
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        for name in ("subject_en", "body_en", "subject_nl", "body_nl"):
+            formset.form.base_fields[name].help_text = PLACEHOLDER_HELP
+        return formset
+
+
+@admin.register(ReminderSchedule)
+class ReminderScheduleAdmin(admin.ModelAdmin):
+    list_display = ("name", "issuer", "is_default", "window_start", "window_end", "weekdays")
+    list_filter = ("issuer", "is_default")
+    inlines = [ReminderStepInline]
+
+
+@admin.register(ClientChasing)
+class ClientChasingAdmin(admin.ModelAdmin):
+    list_display = ("client", "schedule", "no_reminders", "sms_number")
+    raw_id_fields = ("client",)
+    search_fields = ("client__name",)
+
+
+@admin.register(ReminderDelivery)
+class ReminderDeliveryAdmin(admin.ModelAdmin):
+    list_display = (
+        "invoice",
+        "step",
+        "status",
+        "attempts",
+        "created_at",
+        "sent_at",
+        "next_attempt_at",
+    )
+    list_filter = ("status", "step__escalation")
+    list_select_related = ("invoice", "step")
+    search_fields = ("invoice__number",)
+    readonly_fields = [f.name for f in ReminderDelivery._meta.fields]
+    actions = ["send_again"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Send selected failed reminders again"))
+    def send_again(self, request: HttpRequest, queryset: QuerySet[ReminderDelivery]) -> None:
+        queued = sum(delivery_retry(delivery=d, by=request.user) for d in queryset)
+        self.message_user(request, _("%(count)d reminders queued again.") % {"count": queued})
+
+
+@admin.register(ReminderPause)
+class ReminderPauseAdmin(admin.ModelAdmin):
+    """Staff mark an invoice disputed or record a promise to pay here; resuming is an action."""
+
+    list_display = ("invoice", "reason", "until", "by_client", "created_at", "resumed_at")
+    list_filter = ("reason", "by_client", ("resumed_at", admin.EmptyFieldListFilter))
+    list_select_related = ("invoice",)
+    search_fields = ("invoice__number", "invoice__client__name")
+    raw_id_fields = ("invoice",)
+    fields = ("invoice", "reason", "until", "message")
+    actions = ["resume"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None:
+            return (
+                "invoice",
+                "reason",
+                "until",
+                "message",
+                "created_by",
+                "by_client",
+                "created_at",
+                "resumed_at",
+                "resumed_by",
+            )
+        return ()
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.get_readonly_fields(request, obj) or self.fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ReminderPause, form: Any, change: bool) -> None:
+        if change:
+            return
+        # The form's clean (below) asked the same questions as the service, with field errors.
+        pause = reminders_pause(
+            invoice=obj.invoice,
+            reason=obj.reason,
+            until=obj.until,
+            message=obj.message,
+            by=request.user,
+        )
+        obj.pk = pause.pk
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            original_clean = form.clean
+
+            def clean(self: Any) -> Any:
+                data = original_clean(self)
+                invoice = data.get("invoice")
+                if invoice is not None and not invoice.is_outstanding:
+                    raise ValidationError(
+                        {"invoice": _("Only an invoice that is still to be paid can be paused.")}
+                    )
+                if data.get("reason") == ReminderPause.Reason.PROMISED and not data.get("until"):
+                    raise ValidationError(
+                        {"until": _("Enter the day the client promised to pay by.")}
+                    )
+                until = data.get("until")
+                if until is not None and until < timezone.localdate():
+                    raise ValidationError({"until": _("Choose a day from today on.")})
+                return data
+
+            form.clean = clean
+        return form
+
+    @admin.action(description=_("Resume reminders of the selected invoices"))
+    def resume(self, request: HttpRequest, queryset: QuerySet[ReminderPause]) -> None:
+        invoices = {pause.invoice for pause in queryset.select_related("invoice__client")}
+        resumed = sum(bool(reminders_resume(invoice=i, by=request.user)) for i in invoices)
+        self.message_user(
+            request, _("Reminders resumed for %(count)d invoices.") % {"count": resumed}
+        )
+
+
+class RecurringPlanLineInline(admin.TabularInline):
+    model = RecurringPlanLine
+    extra = 1
+    fields = ("position", "description", "quantity", "unit", "unit_price", "vat_rate")
+
+
+class RecurringPeriodInline(admin.TabularInline):
+    model = RecurringPeriod
+    extra = 0
+    fields = readonly_fields = ("period_start", "period_end", "invoice", "created_at")
+    can_delete = False
+    verbose_name_plural = _("invoiced periods")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RecurringPlan)
+class RecurringPlanAdmin(admin.ModelAdmin):
+    list_display = ("name", "client", "frequency", "anchor_day", "next_period_start", "active")
+    list_filter = ("frequency", "active", "issue_automatically")
+    list_select_related = ("client",)
+    search_fields = ("name", "client__name")
+    raw_id_fields = ("client",)
+    readonly_fields = ("next_period_start",)
+    inlines = [RecurringPlanLineInline, RecurringPeriodInline]
+    actions = ["invoice_due_periods"]
+
+    def save_model(self, request: HttpRequest, obj: RecurringPlan, form: Any, change: bool) -> None:
+        # Until a period was invoiced, a changed start or anchor day moves the first period.
+        if obj.pk is None or not obj.periods.exists():
+            obj.next_period_start = obj.first_period_start()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Invoice the due periods of the selected plans now"))
+    def invoice_due_periods(self, request: HttpRequest, queryset: QuerySet[RecurringPlan]) -> None:
+        made = 0
+        for plan in queryset.select_related("client__issuer"):
+            today = plan.client.issuer.today()
+            made += recurring_plan_run(plan_id=plan.pk, today=today, by=request.user)
+        self.message_user(
+            request, _("%(count)d invoices created.") % {"count": made}, messages.SUCCESS
+        )

@@ -1,0 +1,36 @@
+"""Time travel for the worker's tests: invoices due on chosen days, a sweep at a chosen moment."""
+
+import datetime
+import zoneinfo
+
+from accounts.models import Client
+from billing.models import Invoice, Issuer
+from chasing.defaults import reminder_schedule_default_create
+from chasing.models import ReminderSchedule
+from tests.factories import issued_invoice, line
+
+AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
+# A Wednesday, so that the default window (09:00-17:00 on weekdays) is open at 10:00.
+WEDNESDAY = datetime.date(2026, 11, 18)
+
+
+def at(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime:
+    """Return a moment on `day` in Amsterdam (the issuers' time zone)."""
+    return datetime.datetime.combine(day, datetime.time(hour, minute), AMS)
+
+
+def days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+def standard_schedule(issuer: Issuer) -> ReminderSchedule:
+    """The issuer's default schedule: -3, +1, +7, +14 (also SMS), +30 (also SMS)."""
+    return reminder_schedule_default_create(issuer=issuer)[0]
+
+
+def invoice_due(
+    client: Client, due: datetime.date, issued: datetime.date | None = None, amount: str = "100.00"
+) -> Invoice:
+    """Return an open invoice due on `due`, issued a month before unless told otherwise."""
+    issued = issued or due - days(30)
+    return issued_invoice(client, [line(amount)], issue_date=issued, due_date=due)
