@@ -2,6 +2,7 @@
 
 import datetime
 import zoneinfo
+from decimal import Decimal
 
 from accounts.models import Client
 from billing.models import Invoice, Issuer
@@ -34,3 +35,29 @@ def invoice_due(
     """Return an open invoice due on `due`, issued a month before unless told otherwise."""
     issued = issued or due - days(30)
     return issued_invoice(client, [line(amount)], issue_date=issued, due_date=due)
+
+
+def open_invoice_rows(client: Client, due: datetime.date, count: int) -> list[Invoice]:
+    """Insert `count` issued, open invoices directly (fast set-up for tests that commit).
+
+    Issuing through the service would render a PDF per invoice when the test's transaction
+    commits; the sweep only reads the rows, so rows shaped like issued invoices suffice.
+    """
+    issued = due - days(30)
+    rows = [
+        Invoice(
+            issuer=client.issuer,
+            client=client,
+            currency="EUR",
+            status=Invoice.Status.OPEN,
+            number=f"{issued.year}-{n + 1:06d}",
+            issue_date=issued,
+            due_date=due,
+            subtotal=Decimal("100.00"),
+            vat_total=Decimal("21.00"),
+            total=Decimal("121.00"),
+            balance=Decimal("121.00"),
+        )
+        for n in range(count)
+    ]
+    return Invoice.objects.bulk_create(rows)
