@@ -23,6 +23,8 @@ from tests.mollie_fake import mollie_fake
 # Statements a portal page spends on its row-level scope inside a test's transaction (savepoint,
 # role and settings, their reset, release); one statement (role and settings) in production.
 SCOPE = 4
+# The menu's count of unread notifications: one query on every page with the portal layout.
+NAV = 1
 
 
 def member_of(*clients: Client, role: str = Membership.Role.OWNER, **user_fields: object) -> User:

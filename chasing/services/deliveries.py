@@ -19,7 +19,6 @@ from .notifications import notifications_create
 
 logger = logging.getLogger(__name__)
 
-BATCH = 50
 MAX_ATTEMPTS = 8
 S = DeliveryStatus
 
@@ -28,13 +27,15 @@ def _lease() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.REMINDER_CLAIM_SECONDS)
 
 
-def deliveries_claim(*, now: datetime.datetime, limit: int = BATCH) -> list[int]:
+def deliveries_claim(*, now: datetime.datetime, limit: int = 1) -> list[int]:
     """Claim up to `limit` deliveries that are due (or whose sender's lease ran out).
 
     Rows are locked with SKIP LOCKED and leased in one short transaction, so concurrent senders
-    take different rows and none waits for another.
+    take different rows and none waits for another. The lease runs from the real clock (or
+    `now`, if later), so it only has to outlast sending the claimed rows: senders claim one at
+    a time, and a slow mail server cannot make a lease run out under a batch still being sent.
     """
-    until = now + _lease()
+    until = max(now, timezone.now()) + _lease()
     with transaction.atomic():
         ids = list(
             ReminderDelivery.objects.select_for_update(skip_locked=True)
@@ -49,7 +50,7 @@ def deliveries_claim(*, now: datetime.datetime, limit: int = BATCH) -> list[int]
 
 
 def deliveries_send_due(*, now: datetime.datetime, budget_seconds: float = 60.0) -> int:
-    """Send claimed deliveries batch by batch until none is due or the time budget is spent."""
+    """Claim and send deliveries one by one until none is due or the time budget is spent."""
     started = time.monotonic()
     sent = 0
     while time.monotonic() - started < budget_seconds:

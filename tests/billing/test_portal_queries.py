@@ -8,35 +8,36 @@ from django.urls import reverse
 from billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from billing.models.invoice import new_payment_token
 from tests.factories import issued_invoice, line
-from tests.portal_support import SCOPE, days_ago, invoice_with_history, member_of
+from tests.portal_support import NAV, SCOPE, days_ago, invoice_with_history, member_of
 
 pytestmark = pytest.mark.django_db
 
 # Session, user and memberships come first on every page; then the client's row-level scope.
 PAGES = {
-    "dashboard": (lambda data: reverse("portal:dashboard"), 6 + SCOPE),
-    "invoice_list": (lambda data: reverse("portal:invoice_list"), 5 + SCOPE),
+    "dashboard": (lambda data: reverse("portal:dashboard"), 6 + SCOPE + NAV),
+    "invoice_list": (lambda data: reverse("portal:invoice_list"), 5 + SCOPE + NAV),
     "invoice_list_filtered": (
         lambda data: (
             reverse("portal:invoice_list")
             + "?status=overdue&total_min=1&issue_date_after=2000-01-01&ordering=-total&page=2"
         ),
-        5 + SCOPE,
+        5 + SCOPE + NAV,
     ),
     "invoice_detail": (
         lambda data: reverse("portal:invoice_detail", args=[data["key"]]),
-        10 + SCOPE,
+        # + the reminder pause shown next to "I've paid" and "Dispute this invoice"
+        11 + SCOPE + NAV,
     ),
     # Starting a payment locks the invoice and calls Mollie, so it runs outside the scope.
-    "invoice_pay": (lambda data: reverse("portal:invoice_pay", args=[data["key"]]), 6),
+    "invoice_pay": (lambda data: reverse("portal:invoice_pay", args=[data["key"]]), 6 + NAV),
     "invoice_by_number": (
         lambda data: reverse("portal:invoice_by_number", args=[data["number"]]),
-        4 + SCOPE,
+        4 + SCOPE + NAV,
     ),
-    "credit_note_list": (lambda data: reverse("portal:credit_note_list"), 5 + SCOPE),
+    "credit_note_list": (lambda data: reverse("portal:credit_note_list"), 5 + SCOPE + NAV),
     "credit_note_detail": (
         lambda data: reverse("portal:credit_note_detail", args=[data["credit_key"]]),
-        6 + SCOPE,
+        6 + SCOPE + NAV,
     ),
 }
 
