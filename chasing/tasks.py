@@ -1,29 +1,67 @@
 """Work the django-q2 worker does for chasing; each task calls services and is safe to repeat."""
 
+import datetime
 import logging
+
+from django.conf import settings
+from django.utils import timezone
 
 from billing.models import Invoice, PaymentAttempt
 from billing.payments.receipts import receipt_message
 from billing.services import document_pdf_bytes
 from chasing.messages import invoice_issued_email, pause_staff_email, recipients
-from chasing.models import RecurringPeriod, ReminderPause
-from chasing.services import recurring_run_due, reminders_sweep
+from chasing.models import RecurringPeriod, ReminderDelivery, ReminderPause
+from chasing.services import (
+    deliveries_send_due,
+    recurring_plan_run,
+    recurring_plans_due,
+    reminders_sweep,
+)
+from portal.tasks import enqueue
 
 logger = logging.getLogger(__name__)
 
 
+# Senders stop after this long (well within the cluster's timeout) and the next sweep goes on.
+SEND_BUDGET = 240.0
+# Plans per task of a recurring run, so that every worker of every cluster takes a share.
+PLANS_PER_TASK = 200
+
+
 def reminders_sweep_run() -> str:
-    """Scheduled: overdue invoices, expired promises, due reminders and their sending."""
-    result = reminders_sweep()
-    return (
-        f"overdue {result.overdue}, resumed {result.resumed}, "
-        f"recorded {result.recorded}, sent {result.sent}"
-    )
+    """Scheduled: overdue invoices, expired promises and due reminders; then the senders.
+
+    The sweep records what is due; one sender per worker process then claims and sends, so a
+    large batch (after downtime, at the first of the month) spreads over all workers.
+    """
+    result = reminders_sweep(send_budget=0)
+    if ReminderDelivery.objects.filter(status__in=["pending", "sending"]).exists():
+        for _worker in range(settings.Q_CLUSTER.get("workers", 1)):
+            enqueue("chasing.tasks.reminders_send", group="reminders")
+    return f"overdue {result.overdue}, resumed {result.resumed}, recorded {result.recorded}"
+
+
+def reminders_send() -> int:
+    """Send due reminder deliveries until none is left or the time budget is spent."""
+    return deliveries_send_due(now=timezone.now(), budget_seconds=SEND_BUDGET)
 
 
 def recurring_run() -> int:
-    """Scheduled: invoice the due periods of recurring plans."""
-    return recurring_run_due()
+    """Scheduled: hand the plans with a due period to the workers, in chunks."""
+    due = recurring_plans_due(now=timezone.now())
+    for start in range(0, len(due), PLANS_PER_TASK):
+        enqueue("chasing.tasks.recurring_run_plans", due[start : start + PLANS_PER_TASK])
+    return len(due)
+
+
+def recurring_run_plans(plans: list[tuple[int, str]]) -> int:
+    """Invoice the due periods of these plans (plan id, today where its issuer is)."""
+    made = 0
+    for plan_id, today in plans:
+        made += recurring_plan_run(
+            plan_id=plan_id, today=datetime.date.fromisoformat(today), by="worker"
+        )
+    return made
 
 
 def invoice_issued_notify(invoice_id: int) -> bool:

@@ -16,6 +16,18 @@ from chasing.models import RecurringPeriod, RecurringPlan
 logger = logging.getLogger(__name__)
 
 
+def recurring_plans_due(*, now: datetime.datetime) -> list[tuple[int, str]]:
+    """Return (plan id, today where its issuer is) of each active plan with a due period."""
+    due = []
+    for issuer in Issuer.objects.all():
+        today = now.astimezone(zoneinfo.ZoneInfo(issuer.timezone)).date()
+        plan_ids = RecurringPlan.objects.filter(
+            active=True, next_period_start__lte=today, client__issuer=issuer
+        ).order_by("next_period_start", "id")
+        due += [(pk, today.isoformat()) for pk in plan_ids.values_list("id", flat=True)]
+    return due
+
+
 def recurring_run_due(
     *, now: datetime.datetime | None = None, budget_seconds: float = 240.0
 ) -> int:
@@ -25,23 +37,14 @@ def recurring_run_due(
     under a row lock taken with SKIP LOCKED, so two workers share the plans between them and
     the unique (plan, period) pair stops any period from being invoiced twice.
     """
-    now = now or timezone.now()
     started = time.monotonic()
     issued = 0
-    for issuer in Issuer.objects.all():
-        today = now.astimezone(zoneinfo.ZoneInfo(issuer.timezone)).date()
-        plan_ids = list(
-            RecurringPlan.objects.filter(
-                active=True, next_period_start__lte=today, client__issuer=issuer
-            )
-            .order_by("next_period_start", "id")
-            .values_list("id", flat=True)
-        )
-        for plan_id in plan_ids:
-            if time.monotonic() - started > budget_seconds:
-                logger.info("Recurring run stopped for its time budget; the next run goes on.")
-                return issued
-            issued += recurring_plan_run(plan_id=plan_id, today=today, by="worker")
+    for plan_id, today in recurring_plans_due(now=now or timezone.now()):
+        if time.monotonic() - started > budget_seconds:
+            logger.info("Recurring run stopped for its time budget; the next run goes on.")
+            return issued
+        day = datetime.date.fromisoformat(today)
+        issued += recurring_plan_run(plan_id=plan_id, today=day, by="worker")
     return issued
 
 
