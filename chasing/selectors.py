@@ -47,9 +47,15 @@ def due_for_step(
         next_offset = offsets[index + 1][1]
         invoices = invoices.filter(due_date__gt=today - datetime.timedelta(days=next_offset))
     this_or_later = [pk for pk, _offset in offsets[index:]]
-    return invoices.exclude(
-        Exists(ReminderDelivery.objects.filter(invoice=OuterRef("pk"), step_id__in=this_or_later))
-    ).exclude(Exists(active_pauses(today).filter(invoice=OuterRef("pk"))))
+    return (
+        invoices.exclude(
+            Exists(
+                ReminderDelivery.objects.filter(invoice=OuterRef("pk"), step_id__in=this_or_later)
+            )
+        )
+        .exclude(Exists(active_pauses(today).filter(invoice=OuterRef("pk"))))
+        .order_by()
+    )
 
 
 def invoice_pause(invoice: Invoice, today: datetime.date) -> ReminderPause | None:
