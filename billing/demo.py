@@ -23,7 +23,7 @@ from billing.services import (
     invoice_write_off,
     payment_record,
 )
-from chasing.demo import chasing_demo_seed, invoice_emails_muted
+from chasing.demo import chasing_demo_seed, history_muted
 
 DEMO = "demo"
 PASSWORD = "demo-portal-2026"  # noqa: S105 - printed for the demo on purpose
@@ -307,7 +307,7 @@ def demo_seed(*, today: datetime.date | None = None) -> DemoSummary:
     existing = set(
         Invoice.objects.filter(issuer=issuer, source=DEMO).values_list("external_id", flat=True)
     )
-    with invoice_emails_muted():
+    with history_muted():
         for scenario in _scenarios():
             if scenario.key not in existing:
                 invoice = _play(scenario, clients[scenario.client], today)

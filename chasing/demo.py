@@ -49,10 +49,10 @@ def chasing_demo_seed(*, issuer: Issuer, client: Client, today: datetime.date) -
 
 
 @contextmanager
-def invoice_emails_muted() -> Iterator[None]:
-    """Issue without emailing (demo history: its invoices were sent long ago)."""
-    token = receivers.emails_muted.set(True)
+def history_muted() -> Iterator[None]:
+    """Load history without emails or notifications (the demo's invoices were sent long ago)."""
+    token = receivers.history_muted.set(True)
     try:
         yield
     finally:
-        receivers.emails_muted.reset(token)
+        receivers.history_muted.reset(token)

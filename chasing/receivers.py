@@ -4,7 +4,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.dispatch import receiver
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from billing import signals
@@ -15,8 +15,8 @@ from chasing.models import Notification
 from chasing.services.notifications import notifications_create
 from portal.tasks import enqueue
 
-# Set while loading history (the demo): invoices issued then are not emailed.
-emails_muted: ContextVar[bool] = ContextVar("emails_muted", default=False)
+# Set while loading history (the demo): what happened then is neither emailed nor notified.
+history_muted: ContextVar[bool] = ContextVar("history_muted", default=False)
 
 
 @receiver(signals.invoice_moved, dispatch_uid="chasing.invoice_issued")
@@ -24,10 +24,9 @@ def invoice_issued(
     sender: Any, *, invoice: Invoice, previous: str, status: str, **kwargs: Any
 ) -> None:
     """Queue the email of a newly issued invoice and tell its members in the portal."""
-    if previous != InvoiceStatus.DRAFT or status != InvoiceStatus.OPEN:
+    if previous != InvoiceStatus.DRAFT or status != InvoiceStatus.OPEN or history_muted.get():
         return
-    if not emails_muted.get():
-        enqueue("chasing.tasks.invoice_issued_notify", invoice.pk, group="notifications")
+    enqueue("chasing.tasks.invoice_issued_notify", invoice.pk, group="notifications")
     with translation.override(invoice.client.language):
         notifications_create(
             client=invoice.client,
@@ -37,7 +36,9 @@ def invoice_issued(
             body=_("%(amount)s, due on %(date)s.")
             % {
                 "amount": format_money(invoice.total, invoice.currency),
-                "date": invoice.due_date.isoformat() if invoice.due_date else "",
+                "date": formats.date_format(invoice.due_date, "DATE_FORMAT")
+                if invoice.due_date
+                else "",
             },
         )
 
@@ -45,7 +46,7 @@ def invoice_issued(
 @receiver(signals.payment_booked, dispatch_uid="chasing.payment_booked")
 def payment_booked(sender: Any, *, payment: Payment, **kwargs: Any) -> None:
     """Tell members a payment arrived; copy an online payment's receipt to those who want it."""
-    if payment.kind != Payment.Kind.RECEIVED:
+    if payment.kind != Payment.Kind.RECEIVED or history_muted.get():
         return
     invoice = payment.invoice
     with translation.override(invoice.client.language):

@@ -1,5 +1,6 @@
 """Set-based inserts: `INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING`, on both databases."""
 
+import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,6 +25,13 @@ def insert_from(
     unique index behind `conflict` makes two concurrent inserts of the same row insert one.
     """
     select_sql, select_params = source.query.sql_with_params()
+    # Raw parameters skip the fields' conversion: store moments as the ORM does (UTC on SQLite).
+    constants = [
+        connection.ops.adapt_datetimefield_value(value)
+        if isinstance(value, datetime.datetime)
+        else value
+        for value in constants
+    ]
     qn = connection.ops.quote_name
     sources = ", ".join(f"c.{qn(name)}" for name in source_columns)
     placeholders = ", ".join(["%s"] * len(constants))
