@@ -177,3 +177,43 @@ def test_staff_create_a_recurring_plan_and_invoice_its_due_periods(admin_client,
 
     assert plan.periods.count() == 2
     assert {p.invoice.status for p in plan.periods.all()} == {"draft"}
+
+
+def test_a_step_that_was_sent_stays_in_the_history(admin_client, client_org):
+    schedule = standard_schedule(client_org.issuer)
+    step = schedule.steps.get(offset_days=1)
+    invoice = invoice_due(client_org, WEDNESDAY - days(1))
+    ReminderDelivery.objects.create(
+        invoice=invoice, client=client_org, step=step, due_on=WEDNESDAY, status="sent"
+    )
+    data = {
+        "issuer": schedule.issuer_id,
+        "name": schedule.name,
+        "window_start": "09:00",
+        "window_end": "17:00",
+        "weekdays": "12345",
+        "steps-TOTAL_FORMS": "5",
+        "steps-INITIAL_FORMS": "5",
+    }
+    for index, each in enumerate(schedule.steps.order_by("offset_days")):
+        data.update(
+            {
+                f"steps-{index}-id": each.pk,
+                f"steps-{index}-schedule": schedule.pk,
+                f"steps-{index}-offset_days": each.offset_days,
+                f"steps-{index}-escalation": each.escalation,
+                f"steps-{index}-by_email": "on",
+                f"steps-{index}-subject_en": each.subject_en,
+                f"steps-{index}-body_en": each.body_en,
+            }
+        )
+        if each == step:
+            data[f"steps-{index}-DELETE"] = "on"
+
+    answer = admin_client.post(
+        reverse("admin:chasing_reminderschedule_change", args=[schedule.pk]), data
+    )
+
+    assert answer.status_code == 200
+    assert "would require deleting the following protected related objects" in answer.text
+    assert schedule.steps.filter(pk=step.pk).exists()
