@@ -43,8 +43,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @client_required
+@require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
     """Mark all of this member's notifications read."""
     notifications_mark_read(client=client_of(request), user=request.user)  # type: ignore[arg-type]

@@ -47,6 +47,11 @@ def _foreign_requests(data):
         "credit_note_pdf": (reverse("portal:credit_note_pdf", args=[credit_b.key]), 404),
         "payment_list": (reverse("portal:payment_list") + f"?number={invoice_b.number}", 200),
         "receipt": (reverse("portal:receipt", args=[invoice_b.payments.get().key]), 404),
+        "invoice_paid": (reverse("portal:invoice_paid", args=[invoice_b.key]), 404),
+        "invoice_dispute": (reverse("portal:invoice_dispute", args=[invoice_b.key]), 404),
+        "notification_list": (reverse("portal:notification_list"), 200),
+        "notifications_read": (reverse("portal:notifications_read"), 405),  # POST only
+        "email_preferences": (reverse("portal:email_preferences"), 200),
     }
 
 

@@ -99,7 +99,6 @@ def test_a_killed_cluster_restarts_and_every_due_reminder_arrives_once(tmp_path)
             kill(first)
         delivered_before_kill = len(smtp.messages)
         assert delivered_before_kill < INVOICES, "the batch was finished before the kill"
-        assert ReminderDelivery.objects.filter(status="sending").exists()
 
         second = start_cluster(smtp.port, log)
         try:
