@@ -10,7 +10,7 @@ from billing.models import Invoice, PaymentAttempt
 from billing.payments.receipts import receipt_message
 from billing.services import document_pdf_bytes
 from chasing.messages import invoice_issued_email, pause_staff_email, recipients
-from chasing.models import RecurringPeriod, ReminderDelivery, ReminderPause
+from chasing.models import InvoiceEmail, RecurringPeriod, ReminderDelivery, ReminderPause
 from chasing.services import (
     deliveries_send_due,
     recurring_plan_run,
@@ -65,7 +65,7 @@ def recurring_run_plans(plans: list[tuple[int, str]]) -> int:
 
 
 def invoice_issued_notify(invoice_id: int) -> bool:
-    """Email a newly issued invoice, with its PDF, to the client; return whether one went out."""
+    """Email a newly issued invoice, with its PDF, to the client, once; return whether it went."""
     invoice = Invoice.objects.select_related("client", "issuer").get(pk=invoice_id)
     period = RecurringPeriod.objects.filter(invoice=invoice).select_related("plan").first()
     if period is not None and not period.plan.send_automatically:
@@ -79,9 +79,20 @@ def invoice_issued_notify(invoice_id: int) -> bool:
     if message is None:
         logger.info("No billing address for client %s: not emailed.", invoice.client_id)
         return False
-    # One Message-ID per invoice: a task repeated after a crash is recognisable as the same mail.
+    # Claim first, as receipts do: a task delivered twice sends one email.
+    claim, created = InvoiceEmail.objects.get_or_create(
+        invoice=invoice,
+        defaults={"client_id": invoice.client_id, "recipients": ", ".join(message.to)},
+    )
+    if not created:
+        return False
+    # One Message-ID per invoice: the receiving side can recognise the same mail.
     message.extra_headers["Message-ID"] = f"<invoice-{invoice.key}@{_domain()}>"
-    message.send()
+    try:
+        message.send()
+    except Exception:
+        claim.delete()  # give the claim back so the task's retry sends it
+        raise
     return True
 
 

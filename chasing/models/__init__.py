@@ -1,4 +1,4 @@
-from .delivery import DeliveryStatus, OverdueRecord, ReminderDelivery
+from .delivery import DeliveryStatus, InvoiceEmail, OverdueRecord, ReminderDelivery
 from .notification import Notification, NotificationPreference
 from .pause import PauseReason, ReminderPause
 from .recurring import Frequency, RecurringPeriod, RecurringPlan, RecurringPlanLine
@@ -9,6 +9,7 @@ __all__ = [
     "DeliveryStatus",
     "Escalation",
     "Frequency",
+    "InvoiceEmail",
     "Notification",
     "NotificationPreference",
     "OverdueRecord",

@@ -86,3 +86,21 @@ class OverdueRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_id} overdue since {self.detected_on}"
+
+
+class InvoiceEmail(models.Model):
+    """The email that brought a newly issued invoice; claimed before sending, so it goes once."""
+
+    invoice = models.OneToOneField(
+        "billing.Invoice", on_delete=models.CASCADE, primary_key=True, related_name="issued_email"
+    )
+    client = models.ForeignKey("accounts.Client", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    recipients = models.TextField(_("recipients"), blank=True)
+
+    class Meta:
+        verbose_name = _("invoice email")
+        verbose_name_plural = _("invoice emails")
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} emailed {self.sent_at:%Y-%m-%d}"

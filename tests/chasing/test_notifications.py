@@ -162,3 +162,15 @@ def test_a_person_chooses_which_emails_to_get(client, client_org):
         True,
         True,
     )
+
+
+def test_the_invoice_email_goes_once_when_the_task_runs_again(client_org):
+    from chasing import tasks
+
+    invoice = invoice_due(client_org, WEDNESDAY + days(10))
+
+    assert tasks.invoice_issued_notify(invoice.pk) is True
+    assert tasks.invoice_issued_notify(invoice.pk) is False
+    assert [m.subject for m in mail.outbox] == [
+        f"Invoice {invoice.number} from {client_org.issuer.name}"
+    ]
