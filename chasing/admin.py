@@ -50,6 +50,14 @@ class ReminderStepInline(admin.StackedInline):
 class ReminderScheduleAdmin(admin.ModelAdmin):
     list_display = ("name", "issuer", "is_default", "window_start", "window_end", "weekdays")
     list_filter = ("issuer", "is_default")
+    fields = (
+        "issuer",
+        "name",
+        "is_default",
+        ("window_start", "window_end"),
+        "weekdays",
+        "catch_up_days",
+    )
     inlines = [ReminderStepInline]
 
 

@@ -36,11 +36,12 @@ def due_for_step(
     due dates, answered by the (status, due_date) index. An invoice that already got this step
     or a later one is left out, so after downtime only the latest step goes out, once. A step
     that fell due before the invoice was issued (a pre-due reminder of an invoice issued late)
-    is not sent.
+    is not sent, nor one that fell due more than the schedule's `catch_up_days` ago.
     """
     _step_id, offset = offsets[index]
     invoices = invoices_chased_by(schedule).filter(
         due_date__lte=today - datetime.timedelta(days=offset),
+        due_date__gte=today - datetime.timedelta(days=offset + schedule.catch_up_days),
         issue_date__lt=F("due_date") + datetime.timedelta(days=offset),
     )
     if index + 1 < len(offsets):

@@ -46,6 +46,15 @@ class ReminderSchedule(models.Model):
         validators=[weekdays_validator],
         help_text=_("ISO weekday digits, 1 = Monday … 7 = Sunday; 12345 is Monday to Friday."),
     )
+    catch_up_days = models.PositiveSmallIntegerField(
+        _("catch up at most (days)"),
+        default=30,
+        help_text=_(
+            "A step that fell due longer ago is not sent: after downtime the latest step "
+            "within this many days goes out, but switching a schedule on does not send final "
+            "notices for old invoices."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

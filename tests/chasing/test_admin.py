@@ -26,6 +26,7 @@ def schedule_form(issuer, **steps):
         "window_start": "08:00",
         "window_end": "18:00",
         "weekdays": "123456",
+        "catch_up_days": "30",
         **steps,
     }
 
@@ -192,6 +193,7 @@ def test_a_step_that_was_sent_stays_in_the_history(admin_client, client_org):
         "window_start": "09:00",
         "window_end": "17:00",
         "weekdays": "12345",
+        "catch_up_days": "30",
         "steps-TOTAL_FORMS": "5",
         "steps-INITIAL_FORMS": "5",
     }

@@ -256,3 +256,24 @@ def test_a_delivery_that_keeps_failing_is_marked_failed(client_org, schedule, se
     delivery = ReminderDelivery.objects.get(invoice=invoice)
     assert delivery.status == "failed"
     assert delivery.attempts == 8
+
+
+def test_steps_older_than_the_catch_up_limit_are_not_sent(client_org, schedule):
+    # Switching reminders on must not send final notices for invoices long overdue.
+    invoice_due(client_org, WEDNESDAY - days(75))
+    recent = invoice_due(client_org, WEDNESDAY - days(40))
+
+    reminders_sweep(now=at(WEDNESDAY))
+
+    assert [m.subject for m in mail.outbox] == [f"Final notice: invoice {recent.number}"]
+
+
+def test_the_standard_schedule_command_gives_each_issuer_one_default(issuer):
+    from django.core.management import call_command
+
+    call_command("reminders_standard_schedule", "--all")
+    call_command("reminders_standard_schedule", str(issuer.pk))
+
+    schedule = ReminderSchedule.objects.get(issuer=issuer)
+    assert schedule.is_default
+    assert list(schedule.steps.values_list("offset_days", flat=True)) == [-3, 1, 7, 14, 30]
