@@ -1,0 +1,52 @@
+"""The integration API under /api/v1/."""
+
+from typing import Any
+
+from django.urls import URLPattern, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from .api import clients, events, inbound, invoices
+
+app_name = "api"
+
+
+def _public(view: Any) -> Any:
+    view.client_scope_exempt = True
+    return view
+
+
+urlpatterns: list[URLPattern] = [
+    path("clients/", clients.ClientListView.as_view(), name="clients"),
+    path("clients/<str:external_id>/", clients.ClientDetailView.as_view(), name="client"),
+    path("invoices/", invoices.InvoiceListView.as_view(), name="invoices"),
+    path("invoices/<uuid:key>/", invoices.InvoiceDetailView.as_view(), name="invoice"),
+    path("invoices/<uuid:key>/issue/", invoices.InvoiceIssueView.as_view(), name="invoice_issue"),
+    path(
+        "invoices/<uuid:key>/credit-notes/",
+        invoices.CreditNoteCreateView.as_view(),
+        name="invoice_credit_notes",
+    ),
+    path(
+        "invoices/<uuid:key>/payments/",
+        invoices.PaymentCreateView.as_view(),
+        name="invoice_payments",
+    ),
+    path(
+        "invoices/number/<str:number>/",
+        invoices.InvoiceByNumberView.as_view(),
+        name="invoice_by_number",
+    ),
+    path(
+        "invoices/external/<str:external_id>/",
+        invoices.InvoiceByExternalIdView.as_view(),
+        name="invoice_by_external_id",
+    ),
+    path("events/", events.EventListView.as_view(), name="events"),
+    path("inbound/<str:source>/", inbound.InboundView.as_view(), name="inbound"),
+    path("schema/", _public(SpectacularAPIView.as_view(api_version="1")), name="schema"),
+    path(
+        "docs/",
+        _public(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
+]
