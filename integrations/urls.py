@@ -2,7 +2,9 @@
 
 from typing import Any
 
-from django.urls import URLPattern, path
+from django.http import HttpRequest, JsonResponse
+from django.urls import URLPattern, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .api import clients, events, inbound, invoices
@@ -15,9 +17,22 @@ def _public(view: Any) -> Any:
     return view
 
 
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Answer an address under /api/v1/ that names nothing, in JSON like every API answer."""
+    return JsonResponse(
+        {
+            "error": "not_found",
+            "detail": "No such address in the API.",
+            "fields": {"path": [request.path[:200]]},
+        },
+        status=404,
+    )
+
+
 urlpatterns: list[URLPattern] = [
     path("clients/", clients.ClientListView.as_view(), name="clients"),
-    path("clients/<str:external_id>/", clients.ClientDetailView.as_view(), name="client"),
+    path("clients/<path:external_id>/", clients.ClientDetailView.as_view(), name="client"),
     path("invoices/", invoices.InvoiceListView.as_view(), name="invoices"),
     path("invoices/<uuid:key>/", invoices.InvoiceDetailView.as_view(), name="invoice"),
     path("invoices/<uuid:key>/issue/", invoices.InvoiceIssueView.as_view(), name="invoice_issue"),
@@ -37,7 +52,7 @@ urlpatterns: list[URLPattern] = [
         name="invoice_by_number",
     ),
     path(
-        "invoices/external/<str:external_id>/",
+        "invoices/external/<path:external_id>/",
         invoices.InvoiceByExternalIdView.as_view(),
         name="invoice_by_external_id",
     ),
@@ -49,4 +64,6 @@ urlpatterns: list[URLPattern] = [
         _public(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
         name="docs",
     ),
+    # Last: anything else under /api/v1/ is a JSON 404, not the portal's page.
+    re_path(r"^(?P<rest>[\s\S]*)\Z", _public(not_found)),
 ]

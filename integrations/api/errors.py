@@ -38,12 +38,12 @@ def flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = (
-                "non_field_errors"
-                if key in ("__all__", "non_field_errors") and not prefix
-                else str(key)
-            )
-            for field, messages in flatten(value, f"{prefix}.{name}" if prefix else name).items():
+            whole = key in ("__all__", "non_field_errors")
+            if prefix:
+                name = prefix if whole else f"{prefix}.{key}"
+            else:
+                name = "non_field_errors" if whole else str(key)
+            for field, messages in flatten(value, name).items():
                 out.setdefault(field, []).extend(messages)
     elif isinstance(detail, list):
         if all(not isinstance(item, (dict, list)) for item in detail):

@@ -178,7 +178,7 @@ def inbox_process(*, message_id: int, now: datetime.datetime | None = None) -> s
     now = now or timezone.now()
     with transaction.atomic():
         message = (
-            InboxMessage.objects.select_for_update(skip_locked=True)
+            InboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("source__issuer")
             .filter(pk=message_id, state=State.PENDING)
             .first()
