@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, path, re_path
 from django.views.decorators.csrf import csrf_exempt
@@ -15,6 +17,12 @@ app_name = "api"
 def _public(view: Any) -> Any:
     view.client_scope_exempt = True
     return view
+
+
+# Swagger UI sets inline styles and draws its icons as data: images; only this page may.
+DOCS = csp_replace({"style-src": [SELF, UNSAFE_INLINE], "img-src": [SELF, "data:"]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+)
 
 
 @csrf_exempt
@@ -59,11 +67,7 @@ urlpatterns: list[URLPattern] = [
     path("events/", events.EventListView.as_view(), name="events"),
     path("inbound/<str:source>/", inbound.InboundView.as_view(), name="inbound"),
     path("schema/", _public(SpectacularAPIView.as_view(api_version="1")), name="schema"),
-    path(
-        "docs/",
-        _public(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
-        name="docs",
-    ),
+    path("docs/", _public(DOCS), name="docs"),
     # Last: anything else under /api/v1/ is a JSON 404, not the portal's page.
     re_path(r"^(?P<rest>[\s\S]*)\Z", _public(not_found)),
 ]

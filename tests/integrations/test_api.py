@@ -196,3 +196,16 @@ def test_the_events_feed_lists_what_happened_after_a_cursor(api, erp_client):
     later = api.get("events/", after=first["next_cursor"]).json()
     assert [event["type"] for event in later["events"]] == ["invoice.paid"]
     assert api.get("events/", after=later["next_cursor"]).json()["events"] == []
+
+
+def test_the_schema_and_the_docs_page_are_served_without_a_key(client):
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/v1/invoices/" in paths
+    assert "Idempotency-Key" in str(paths["/api/v1/invoices/"]["post"]["parameters"])
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    # Swagger UI comes from this server, not a CDN: scripts stay limited to 'self'.
+    assert "script-src 'self'" in docs["Content-Security-Policy"]
+    assert "cdn" not in docs.content.decode().lower()

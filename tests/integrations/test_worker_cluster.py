@@ -1,0 +1,72 @@
+"""A real django-q2 cluster delivers the outbox: the change commits, the worker posts the event."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django_q.conf import Conf
+from standardwebhooks.webhooks import Webhook
+
+from integrations.models import WebhookDelivery, WebhookEndpoint
+from tests.factories import ClientFactory, issued_invoice
+
+from .support import http_receiver
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def cluster(monkeypatch):
+    """`manage.py qcluster` on the test database; tasks go through the ORM broker to it."""
+    monkeypatch.setattr(Conf, "SYNC", False)
+    settings = connection.settings_dict
+    url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.local",
+        "DATABASE_URL": url,
+        "Q_WORKERS": "1",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # qcluster can hang on SIGTERM
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_delivers_a_committed_event_signed(cluster):
+    with http_receiver() as receiver:
+        client = ClientFactory()
+        endpoint = WebhookEndpoint.objects.create(
+            issuer=client.issuer, url=receiver.url, event_types=["invoice.issued"]
+        )
+        invoice = issued_invoice(client)
+        deadline = time.monotonic() + 60
+        while not receiver.calls and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert receiver.calls, "the worker did not deliver within a minute"
+        call = receiver.calls[0]
+        event = Webhook(endpoint.secret).verify(call.body.decode(), call.headers)
+        assert event["data"]["invoice"]["number"] == invoice.number
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if WebhookDelivery.objects.filter(state="delivered").exists():
+                break
+            time.sleep(0.2)
+    assert WebhookDelivery.objects.get().state == WebhookDelivery.State.DELIVERED
