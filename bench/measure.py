@@ -4,6 +4,7 @@ import argparse
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import connection
 from django.test import Client as TestClient
 from django.test.utils import CaptureQueriesContext
@@ -44,7 +45,7 @@ def build_context(args: argparse.Namespace) -> Context:
     for key, local in USERS.items():
         browser = TestClient()
         browser.force_login(User.objects.get(email=f"{local}@{EMAIL_DOMAIN}"))
-        sessions[key] = browser.cookies["sessionid"].value
+        sessions[key] = browser.cookies[settings.SESSION_COOKIE_NAME].value
     return Context("127.0.0.1", args.port, sessions, facts, args.database_url)
 
 
@@ -54,7 +55,7 @@ def count_queries(ctx: Context, item: Scenario) -> int:
         raise ValueError(f"{item.name} is not a page")
     browser = TestClient()
     if item.user is not None:
-        browser.cookies["sessionid"] = ctx.sessions[item.user]
+        browser.cookies[settings.SESSION_COOKIE_NAME] = ctx.sessions[item.user]
     path = item.path(ctx)
     browser.get(path, secure=True)
     with CaptureQueriesContext(connection) as queries:

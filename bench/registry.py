@@ -51,7 +51,9 @@ class Context:
         # The server runs the production settings behind an imagined TLS proxy.
         headers = {"Host": self.host, "X-Forwarded-Proto": "https"}
         if user is not None:
-            headers["Cookie"] = f"sessionid={self.sessions[user]}"
+            from django.conf import settings  # the production name is __Host-sessionid
+
+            headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={self.sessions[user]}"
         return headers
 
     def get(self, path: str, user: str | None) -> bytes:

@@ -55,7 +55,9 @@ def signed_headers(
 def _claim(delivery_id: int, now: datetime.datetime) -> WebhookDelivery | None:
     with transaction.atomic():
         delivery = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            # Lock the delivery alone: locking its endpoint too would make concurrent workers
+            # skip every other delivery to that endpoint.
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("event", "endpoint")
             .filter(pk=delivery_id, state=State.PENDING, next_attempt_at__lte=now)
             .first()

@@ -164,3 +164,34 @@ def test_a_failed_online_payment_is_an_event(client_org):
     event = OutboxEvent.objects.get(type="payment.failed")
     assert event.payload["data"]["payment_attempt"]["status"] == "failed"
     assert event.payload["data"]["payment_attempt"]["invoice"]["number"] == invoice.number
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_in_parallel_deliver_every_event_to_one_endpoint(issuer, client_org):
+    """One worker's delivery in flight must not make the others skip that endpoint."""
+    import threading
+
+    from django.db import connection
+
+    from integrations.services.outbox import event_record
+
+    with http_receiver() as receiver:
+        WebhookEndpoint.objects.create(issuer=issuer, url=receiver.url)
+        for _ in range(40):
+            event_record(issuer=issuer, type="invoice.paid", data={})
+        ids = list(WebhookDelivery.objects.values_list("pk", flat=True))
+
+        def work(chunk):
+            try:
+                for pk in chunk:
+                    delivery_send(delivery_id=pk)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=work, args=(ids[n::4],)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert WebhookDelivery.objects.filter(state=State.DELIVERED).count() == 40
+    assert len(receiver.calls) == 40
