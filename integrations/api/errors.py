@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -79,6 +80,9 @@ def billing_refusal(exc: DjangoValidationError) -> Response:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RequestDataTooBig):
+        detail = "The body is too large."
+        return Response(error_body("too_large", detail, {"body": [detail]}), status=413)
     if isinstance(exc, BillingError | DjangoValidationError):
         return billing_refusal(exc)
     if isinstance(exc, Http404):

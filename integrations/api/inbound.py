@@ -1,5 +1,6 @@
 """The push endpoint: `POST /api/v1/inbound/<source>/`, signed with Standard Webhooks."""
 
+from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.parsers import BaseParser
 from rest_framework.permissions import AllowAny
@@ -9,6 +10,7 @@ from rest_framework.response import Response
 from integrations.services.inbox import inbox_receive
 
 from .base import ApiView
+from .errors import error_body
 from .serializers import ErrorSerializer
 
 
@@ -49,9 +51,20 @@ class InboundView(ApiView):
         auth=[],
     )
     def post(self, request: Request, source: str) -> Response:
+        try:
+            raw = request._request.body
+        except RequestDataTooBig:
+            # Kept as a record of the attempt; the body itself is beyond what is accepted.
+            raw = b""
+            headers = {**request.headers, "webhook-signature": ""}
+            _message, _status, _body = inbox_receive(
+                slug=source, body=raw, headers=headers, remote_addr=request.META.get("REMOTE_ADDR")
+            )
+            detail = "The body is larger than the server accepts."
+            return Response(error_body("too_large", detail, {"body": [detail]}), status=413)
         _message, status, body = inbox_receive(
             slug=source,
-            body=request._request.body,
+            body=raw,
             headers=dict(request.headers),
             remote_addr=request.META.get("REMOTE_ADDR") or None,
         )

@@ -176,3 +176,11 @@ def test_a_repeated_invoice_push_never_duplicates_and_leaves_an_issued_invoice_a
     assert invoice.notes == ""
     assert Invoice.objects.count() == 1
     assert "unchanged" in InboxMessage.objects.get(message_id="c2").result["done"][0]
+
+
+def test_a_body_beyond_the_limit_is_a_413_and_the_attempt_is_recorded(web, source, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = signed_push(web, "erp", source.secret, {"junk": "x" * 5000})
+    assert response.status_code == 413
+    assert "body" in response.json()["fields"]
+    assert InboxMessage.objects.get().state == State.REJECTED
