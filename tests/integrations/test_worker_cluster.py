@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django_q.conf import Conf
 from standardwebhooks.webhooks import Webhook
@@ -30,6 +31,9 @@ def cluster(monkeypatch, tmp_path):
         "DJANGO_SETTINGS_MODULE": "portal.settings.local",
         "DATABASE_URL": url,
         "Q_WORKERS": "1",
+        # Tasks are signed with the secret key: the worker must share this process's one (an
+        # earlier test may have left another SECRET_KEY in the environment).
+        "SECRET_KEY": Conf.SECRET_KEY or django_settings.SECRET_KEY,
     }
     log = (tmp_path / "qcluster.log").open("w")
     process = subprocess.Popen(
