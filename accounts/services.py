@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import secrets
+import smtplib
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -27,6 +29,7 @@ from accounts.models import Client, Invitation, Membership, User
 from accounts.models.invitation import token_hash
 from accounts.roles import Action
 
+logger = logging.getLogger(__name__)
 INVITATION_LIFETIME = datetime.timedelta(days=7)
 Role = Membership.Role
 
@@ -92,8 +95,21 @@ def invitation_create(
         target=invitation,
         data={"email": email, "role": role, "expires_at": invitation.expires_at.isoformat()},
     )
-    # Sent from this process after commit, not queued: the token must not rest in the queue.
-    transaction.on_commit(lambda: invitation_email_send(invitation=invitation, token=token))
+    # Sent from this process, not queued: the token must not rest in the queue. Sent before
+    # commit, so a mail server that refuses leaves no invitation whose link nobody received.
+    try:
+        invitation_email_send(invitation=invitation, token=token)
+    except (OSError, smtplib.SMTPException) as exc:
+        logger.warning("Invitation email to %s failed: %s", email, exc)
+        raise AccountsError(
+            {
+                "email": _(
+                    "The invitation email to %(email)s could not be sent, so nobody was "
+                    "invited. Try again in a few minutes."
+                )
+                % {"email": email}
+            }
+        ) from exc
     return invitation, token
 
 

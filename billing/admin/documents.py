@@ -92,7 +92,10 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 @admin.register(Issuer)
 class IssuerAdmin(admin.ModelAdmin):
-    formfield_overrides = {models.ImageField: {"form_class": LogoFormField}}
+    formfield_overrides = {
+        models.ImageField: {"form_class": LogoFormField},
+        models.URLField: {"assume_scheme": "https"},  # "example.com" means https://example.com
+    }
     list_display = ["name", "legal_name", "vat_id", "iban"]
     fieldsets = [
         (None, {"fields": ["name", "legal_name", "vat_id", "coc_number"]}),

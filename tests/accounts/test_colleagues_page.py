@@ -1,5 +1,7 @@
 """Owners manage their colleagues in the portal; nobody else can, and nobody elsewhere."""
 
+import socket
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -190,3 +192,15 @@ def test_the_colleagues_page_runs_a_fixed_number_of_queries(
             expires_at=owner.date_joined,
         )
     assert count() == few
+
+
+def test_a_mail_server_that_refuses_leaves_no_invitation_and_says_so(client, owner, settings):
+    with socket.socket() as unused:  # a port nobody listens on once this closes
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    response = client.post(INVITE, {"email": "nina@acme.example", "role": Role.FINANCE})
+    assert response.status_code == 200
+    assert "could not be sent, so nobody was invited" in response.content.decode()
+    assert not Invitation.objects.filter(email="nina@acme.example").exists()
