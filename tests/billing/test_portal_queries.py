@@ -23,9 +23,18 @@ PAGES = {
         ),
         5 + SCOPE,
     ),
+    # A deep page and a number search read the page's keys inside the rows query: no extra query.
+    "invoice_list_deep_page_by_amount": (
+        lambda data: reverse("portal:invoice_list") + "?ordering=-total&page=3",
+        5 + SCOPE,
+    ),
+    "invoice_list_number_search": (
+        lambda data: reverse("portal:invoice_list") + "?number=" + data["number"][-4:],
+        5 + SCOPE,
+    ),
     "invoice_detail": (
         lambda data: reverse("portal:invoice_detail", args=[data["key"]]),
-        10 + SCOPE,
+        9 + SCOPE,
     ),
     # Starting a payment locks the invoice and calls Mollie, so it runs outside the scope.
     "invoice_pay": (lambda data: reverse("portal:invoice_pay", args=[data["key"]]), 6),
