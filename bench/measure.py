@@ -66,8 +66,15 @@ def build_context(args: argparse.Namespace) -> Context:
     )
 
 
-def count_queries(ctx: Context, item: Scenario) -> int:
-    """Return the SQL queries one request of a page makes (after a first, warming request)."""
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+def count_queries(ctx: Context, item: Scenario) -> tuple[int, int]:
+    """Return (SQL queries, BEGIN/COMMIT statements) of one request of a page.
+
+    Counted after a first, warming request. Django logs transaction control statements too;
+    they are round trips but not queries, so they are counted apart.
+    """
     if item.path is None:
         raise ValueError(f"{item.name} is not a page")
     browser = TestClient()
@@ -79,7 +86,8 @@ def count_queries(ctx: Context, item: Scenario) -> int:
         response = browser.get(path, secure=True)
     if response.status_code != 200:
         raise RuntimeError(f"{item.name}: GET {path} answered {response.status_code}")
-    return len(queries)
+    control = sum(1 for query in queries if query["sql"].upper().startswith(TRANSACTION_CONTROL))
+    return len(queries) - control, control
 
 
 def run_scenarios(
@@ -107,7 +115,7 @@ def run_scenarios(
             operation()
             samples.append((time.perf_counter() - started) * 1000)
         cpu_ms = (server_cpu() - cpu_before) * 1000 / runs if item.path else None
-        queries = count_queries(ctx, item) if item.path else None
+        queries, control = count_queries(ctx, item) if item.path else (None, None)
         result = Result(
             name=item.name,
             group=item.group,
@@ -116,11 +124,16 @@ def run_scenarios(
             p95_ms=percentile(samples, 0.95),
             floor=item.floor,
             queries=queries,
+            transaction_statements=control,
             cpu_ms=cpu_ms,
         )
         print(
             f"  {item.name:<50} p50 {result.p50_ms:7.1f} ms  p95 {result.p95_ms:7.1f} ms"
-            + (f"  {queries} queries, {cpu_ms:.1f} ms CPU" if cpu_ms is not None else ""),
+            + (
+                f"  {queries} queries (+{control} BEGIN/COMMIT), {cpu_ms:.1f} ms CPU"
+                if cpu_ms is not None
+                else ""
+            ),
             flush=True,
         )
         results.append(result)

@@ -39,7 +39,20 @@ PORTAL_LIST = """
       FROM billing_invoice i
      WHERE i.client_id = %s AND i.status <> 'draft' {where}
      ORDER BY {order}
-     LIMIT 25 OFFSET {offset}
+     LIMIT 25
+"""
+# A deep page: its keys from the index first, then those rows (what the page does too).
+PORTAL_DEEP_LIST = """
+    SELECT i.id, i.key, i.number, i.issue_date, i.due_date, i.total, i.balance, i.status,
+           i.currency,
+           (SELECT a.status FROM billing_paymentattempt a WHERE a.invoice_id = i.id
+             ORDER BY a.created_at DESC, a.id DESC LIMIT 1)
+      FROM billing_invoice i
+     WHERE i.id IN (SELECT k.id FROM billing_invoice k
+                     WHERE k.client_id = %s AND k.status <> 'draft'
+                     ORDER BY k.issue_date DESC, k.id DESC
+                     LIMIT 25 OFFSET {offset})
+     ORDER BY {order}
 """
 NEWEST = "i.issue_date DESC, i.id DESC"
 Where = Callable[[Context], tuple[str, tuple[Any, ...]]]
@@ -80,8 +93,10 @@ def _portal_floor(
         email = f"{user}@bench.example"
         client_id = getattr(ctx.facts, f"{user}_client_id")
         extra, params = where(ctx) if where else ("", ())
-        skip = offset(ctx) if offset else 0
-        sql = PORTAL_LIST.format(where=extra, order=order, offset=skip)
+        if offset is None:
+            sql = PORTAL_LIST.format(where=extra, order=order)
+        else:
+            sql = PORTAL_DEEP_LIST.format(order=order, offset=offset(ctx))
         conn = psycopg.connect(ctx.database_url, autocommit=True)
         row = conn.execute("SELECT id FROM accounts_user WHERE email = %s", (email,)).fetchone()
         if row is None:
