@@ -105,7 +105,7 @@ def run_scenarios(
     results = []
     for item in scenarios:
         operation = item.prepare(ctx)
-        runs = item.iterations or iterations
+        runs = min(item.iterations or iterations, iterations)
         for _ in range(min(warmup, runs)):
             operation()
         samples = []
