@@ -126,6 +126,16 @@ def docs_section(
     )
 
 
+RUNS_HEADING = "### Runs\n"
+
+
 def append_to_docs(path: Path, section: str) -> None:
-    with path.open("a", encoding="utf-8") as docs:
-        docs.write(section)
+    """Add a run at the end of the "Runs" subsection (other sections may follow it)."""
+    text = path.read_text(encoding="utf-8")
+    start = text.find(RUNS_HEADING)
+    end = text.find("\n## ", start) if start != -1 else -1
+    if end == -1:
+        text = text + section
+    else:
+        text = text[: end + 1].rstrip("\n") + "\n" + section.rstrip("\n") + "\n\n" + text[end + 1 :]
+    path.write_text(text, encoding="utf-8")

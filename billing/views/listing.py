@@ -19,6 +19,22 @@ class KeysFirstPaginator(Paginator):
     reads 25 rows and computes per-row extras (the last payment attempt) for those only.
     """
 
+    def get_page(self, number: Any) -> Page:
+        """Return the page; the first page of a short list is read without counting.
+
+        The first page reads one row more than it shows: if that row is not there, the rows
+        are the whole list and their number is the count (a search, a rare filter, a small
+        client), so `COUNT(*)` runs only for lists longer than a page.
+        """
+        if "count" not in self.__dict__ and str(number or "1").strip() == "1":
+            queryset = cast(QuerySet[Any], self.object_list)
+            rows = list(queryset.filter(pk__in=queryset.values("pk")[: self.per_page + 1]))
+            if len(rows) <= self.per_page:
+                self.__dict__["count"] = len(rows)  # fills the cached property
+                return Page(rows, 1, self)
+            return Page(rows[: self.per_page], 1, self)
+        return super().get_page(number)
+
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
