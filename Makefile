@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint install worker demo-smoke clean totp messages bench bench-smoke
+.PHONY: run test services lint install worker demo-smoke clean totp messages bench bench-smoke
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,18 @@ worker: install
 totp: install
 	@$(MANAGE) demo_totp
 
-test: install
+# The suite needs PostgreSQL on 127.0.0.1:5432 and Debian's Chromium (browser tests):
+# start the one if it is down, install the other if it is missing.
+services:
+	@pg_isready -h 127.0.0.1 -p 5432 -q || { \
+		echo "PostgreSQL is down; starting it."; \
+		pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql)" main start; \
+		for _ in $$(seq 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; }
+	@test -x /usr/bin/chromium || { \
+		echo "Chromium is missing; installing it for the browser tests."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install services
 	$(BIN)/python -m pytest
 
 lint: install

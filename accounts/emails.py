@@ -29,9 +29,9 @@ def invitation_email_send(*, invitation: Invitation, token: str) -> None:
         "issuer": client.issuer,
         "inviter": invitation.invited_by,
         "link": invitation_link(token),
-        "role": invitation.get_role_display(),
     }
     with translation.override(client.language):
+        context["role"] = invitation.get_role_display()
         subject = render_to_string("emails/invitation_subject.txt", context).strip()
         text = render_to_string("emails/invitation.txt", context)
         html = render_to_string("emails/invitation.html", context)

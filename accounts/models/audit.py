@@ -49,7 +49,7 @@ class AuditEvent(models.Model):
                 actor = None
             # In a client's scope staff are not visible (row-level security): name the role.
             return str(actor) if actor is not None else str(_("staff"))
-        return self.actor_label or "system"
+        return self.actor_label or str(_("system"))
 
 
 class AuditSeal(models.Model):

@@ -12,6 +12,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.audit import audit_events_for
 from billing.exceptions import BillingError
@@ -224,7 +225,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         self,
         request: HttpRequest,
         queryset: QuerySet[Invoice],
-        verb: str,
+        done_message: Callable[[int], str],
         service: Callable[[Invoice], Any],
     ) -> None:
         done, refused = 0, []
@@ -237,7 +238,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         if done:
             self.message_user(
                 request,
-                _("%(count)d invoice(s) %(verb)s.") % {"count": done, "verb": verb},
+                done_message(done),
                 messages.SUCCESS,
             )
         for line in refused[:10]:
@@ -254,7 +255,10 @@ class InvoiceAdmin(admin.ModelAdmin):
         self._run_each(
             request,
             queryset,
-            str(_("issued")),
+            lambda n: (
+                ngettext("%(count)d invoice issued.", "%(count)d invoices issued.", n)
+                % {"count": n}
+            ),
             lambda invoice: invoice_issue(invoice=invoice, by=request.user),
         )
 
@@ -263,7 +267,10 @@ class InvoiceAdmin(admin.ModelAdmin):
         self._run_each(
             request,
             queryset,
-            str(_("voided")),
+            lambda n: (
+                ngettext("%(count)d invoice voided.", "%(count)d invoices voided.", n)
+                % {"count": n}
+            ),
             lambda invoice: invoice_void(
                 invoice=invoice, by=request.user, reason=str(_("Voided from the invoice list"))
             ),
@@ -274,7 +281,10 @@ class InvoiceAdmin(admin.ModelAdmin):
         self._run_each(
             request,
             queryset,
-            str(_("written off")),
+            lambda n: (
+                ngettext("%(count)d invoice written off.", "%(count)d invoices written off.", n)
+                % {"count": n}
+            ),
             lambda invoice: invoice_write_off(
                 invoice=invoice, by=request.user, reason=str(_("Written off from the invoice list"))
             ),

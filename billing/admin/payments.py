@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from billing.exceptions import BillingError
 from billing.links import invoice_payment_url
@@ -99,7 +100,11 @@ class InboundWebhookAdmin(ReadOnlyAdmin):
             count += 1
         self.message_user(
             request,
-            _("%(count)d call(s) queued again; what was applied before is not applied twice.")
+            ngettext(
+                "%(count)d call queued again; what was applied before is not applied twice.",
+                "%(count)d calls queued again; what was applied before is not applied twice.",
+                count,
+            )
             % {"count": count},
             messages.SUCCESS,
         )

@@ -119,7 +119,7 @@ class Issuer(models.Model):
     @property
     def address_lines(self) -> list[str]:
         city_line = " ".join(part for part in (self.postal_code, self.city) if part)
-        lines = [self.address_line1, self.address_line2, city_line, self.country]
+        lines = [self.address_line1, self.address_line2, city_line]  # the country: by name
         return [line for line in lines if line]
 
     @property

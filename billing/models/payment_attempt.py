@@ -160,7 +160,7 @@ class PaymentAttempt(models.Model):
     def failure_message(self) -> str:
         """Say in plain words why the attempt did not succeed ('' while it may still)."""
         if self.status == A.CANCELED:
-            return str(_("The payment was canceled. Nothing was charged."))
+            return str(_("The payment was cancelled. Nothing was charged."))
         if self.status == A.EXPIRED:
             return str(_("The payment was not completed in time. Nothing was charged."))
         if self.status != A.FAILED:

@@ -1,5 +1,6 @@
 """Starting an online payment: validate, record the attempt, create it at Mollie."""
 
+import datetime
 import logging
 import secrets
 from decimal import Decimal
@@ -30,6 +31,11 @@ from .mollie import (
 logger = logging.getLogger(__name__)
 
 MOLLIE_LOCALES = {"nl": "nl_NL", "en": "en_US"}
+
+# A checkout started this recently for the same amount is sent again instead of a new one:
+# a double click, the back button or a second tab then cannot lead to paying twice.
+# (Mollie keeps an iDEAL or card checkout open for about 15 minutes.)
+CHECKOUT_REUSE = datetime.timedelta(minutes=10)
 
 
 def payment_allowed(*, invoice: Invoice, by: Actor, link_token: str = "") -> bool:
@@ -88,7 +94,7 @@ def payment_amount_check(*, invoice: Invoice, amount: Decimal) -> Decimal:
 
 @transaction.atomic
 def _attempt_create(
-    *, invoice: Invoice, amount: Decimal, by: Actor, link_token: str
+    *, invoice: Invoice, amount: Decimal, by: Actor, link_token: str, method: str | None
 ) -> PaymentAttempt:
     invoice = invoice_lock(invoice)
     if not payment_allowed(invoice=invoice, by=by, link_token=link_token):
@@ -99,6 +105,17 @@ def _attempt_create(
             )
         )
     amount = payment_amount_check(invoice=invoice, amount=amount)
+    recent = (
+        invoice.payment_attempts.filter(
+            status=PaymentAttempt.Status.OPEN,
+            amount=amount,
+            created_at__gte=timezone.now() - CHECKOUT_REUSE,
+        )
+        .exclude(checkout_url="")
+        .first()
+    )
+    if recent is not None and method in (None, recent.method):
+        return recent
     attempt = PaymentAttempt.objects.create(
         invoice=invoice,
         client=invoice.client,
@@ -195,7 +212,11 @@ def payment_start_checkout(
     open, then Mollie's id is stored. If Mollie cannot start the payment the attempt is marked
     failed and CheckoutUnavailable says so in plain words.
     """
-    attempt = _attempt_create(invoice=invoice, amount=amount, by=by, link_token=link_token)
+    attempt = _attempt_create(
+        invoice=invoice, amount=amount, by=by, link_token=link_token, method=method
+    )
+    if attempt.checkout_url:
+        return attempt  # still open at Mollie: the same checkout again
     payload = _mollie_payload(attempt, attempt.invoice, method)
     code, detail = "", ""
     try:

@@ -180,3 +180,11 @@ def test_staff_invite_the_first_owner_from_the_admin(
     invitation = Invitation.objects.get(client=client_org)
     assert (invitation.email, invitation.role) == ("owner@client.example", Role.OWNER)
     assert mail.outbox[0].to == ["owner@client.example"]
+
+
+def test_a_dutch_client_gets_the_invitation_in_dutch_role_included(client_org, owner):
+    client_org.language = "nl"
+    client_org.save()
+    _invite(client_org, owner, role=Role.FINANCE)
+    body = mail.outbox[0].body
+    assert "Uw rol: Financiën." in body

@@ -62,6 +62,7 @@ def test_invoice_page_shows_everything_a_client_needs(member, client_org):
         issuer.vat_id,
         issuer.iban_display,
         client_org.display_legal_name,
+        "Netherlands<",  # the country by name, as on the PDF, not its code
         "Consulting",
         "Books",
         "€100.00",  # a line

@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal as D
 
 import pytest
@@ -172,3 +173,27 @@ def test_without_credentials_online_payment_is_unavailable(mollie, invoice):
         start(invoice)
     assert mollie.requests == []
     assert PaymentAttempt.objects.get().failure_code == "provider_unavailable"
+
+
+def test_starting_again_within_minutes_sends_the_payer_to_the_same_checkout(
+    mollie, invoice, finance
+):
+    """A double click, the back button or a second tab must not open a second payment."""
+    first = payment_start_checkout(invoice=invoice, amount=D("121.00"), by=finance)
+    again = payment_start_checkout(invoice=invoice, amount=D("121.00"), by=finance)
+    assert again.pk == first.pk and again.checkout_url == first.checkout_url
+    assert len(mollie.created()) == 1
+
+
+def test_a_new_checkout_once_the_old_one_is_stale_or_for_another_amount(
+    mollie, invoice, finance, partial_payments
+):
+    first = payment_start_checkout(invoice=invoice, amount=D("121.00"), by=finance)
+    other = payment_start_checkout(invoice=invoice, amount=D("50.00"), by=finance)
+    assert other.pk != first.pk
+    PaymentAttempt.objects.filter(pk=first.pk).update(
+        created_at=first.created_at - datetime.timedelta(minutes=11)
+    )
+    later = payment_start_checkout(invoice=invoice, amount=D("121.00"), by=finance)
+    assert later.pk not in (first.pk, other.pk)
+    assert len(mollie.created()) == 3

@@ -31,7 +31,7 @@ def payer(client, invoice):
         ("paid", "ideal", "Payment received", "your payment was received"),
         ("pending", "banktransfer", "Bank transfer started", "bank transfer has been started"),
         ("failed", "creditcard", "Payment failed", "The card was declined."),
-        ("canceled", "ideal", "Payment canceled", "The payment was canceled."),
+        ("canceled", "ideal", "Payment cancelled", "The payment was cancelled."),
         ("expired", "ideal", "Payment expired", "was not completed in time"),
     ],
 )
@@ -101,11 +101,11 @@ def test_a_link_payment_comes_back_to_the_link_in_the_same_browser_only(mollie, 
     mollie.simulator.checkout(attempt.mollie_id, "canceled")
 
     page = client.get(back(attempt))
-    assert page.status_code == 200 and "Payment canceled" in page.text
+    assert page.status_code == 200 and "Payment cancelled" in page.text
     assert f'href="{link}"' in page.text  # try again through the same link
 
     elsewhere = client.__class__().get(back(attempt))
-    assert elsewhere.status_code == 200 and "Payment canceled" in elsewhere.text
+    assert elsewhere.status_code == 200 and "Payment cancelled" in elsewhere.text
     assert invoice.payment_token not in elsewhere.text
 
 
