@@ -33,7 +33,7 @@ def test_the_return_page_survives_mollie_being_down(mollie, invoice):
     [
         ("pending", "banktransfer", "pending_transfer", "bank transfer has been started"),
         ("failed", "creditcard", "failed", "card was declined"),
-        ("canceled", "ideal", "canceled", "was canceled"),
+        ("canceled", "ideal", "canceled", "was cancelled"),
         ("expired", "ideal", "expired", "not completed in time"),
     ],
 )

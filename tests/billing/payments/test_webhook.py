@@ -45,7 +45,7 @@ def test_failed_then_retried(mollie, invoice):
 
 @pytest.mark.parametrize(
     ("outcome", "words"),
-    [("expired", "not completed in time"), ("canceled", "was canceled")],
+    [("expired", "not completed in time"), ("canceled", "was cancelled")],
 )
 def test_expired_or_canceled_checkout_leaves_the_invoice_open(mollie, invoice, outcome, words):
     attempt = pay(mollie, invoice, outcome=outcome)
