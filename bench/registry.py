@@ -46,14 +46,13 @@ class Context:
     sessions: dict[str, str]  # user key ("staff", "big", "small") -> session cookie value
     facts: Facts
     database_url: str
+    cookie_name: str = "sessionid"  # settings.SESSION_COOKIE_NAME (production: __Host-sessionid)
 
     def headers(self, user: str | None) -> dict[str, str]:
         # The server runs the production settings behind an imagined TLS proxy.
         headers = {"Host": self.host, "X-Forwarded-Proto": "https"}
         if user is not None:
-            from django.conf import settings  # the production name is "__Host-sessionid"
-
-            headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={self.sessions[user]}"
+            headers["Cookie"] = f"{self.cookie_name}={self.sessions[user]}"
         return headers
 
     def get(self, path: str, user: str | None) -> bytes:

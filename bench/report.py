@@ -22,6 +22,7 @@ class Result:
     floor: str | None
     queries: int | None
     cpu_ms: float | None = None  # server CPU per request (all workers), pages only
+    transaction_statements: int | None = None  # BEGIN/COMMIT round trips, not in `queries`
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -41,6 +42,8 @@ def table(results: list[Result]) -> str:
         floor = by_name.get(r.floor) if r.floor else None
         ratio = f"{r.p95_ms / floor.p95_ms:.1f}" if floor and floor.p95_ms else ""
         queries = "" if r.queries is None else str(r.queries)
+        if r.transaction_statements:
+            queries += f" (+{r.transaction_statements})"
         cpu = "" if r.cpu_ms is None else f"{r.cpu_ms:.1f}"
         rows.append(
             f"| {r.name} | {r.runs} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | {ratio} "
@@ -123,6 +126,16 @@ def docs_section(
     )
 
 
+RUNS_HEADING = "### Runs\n"
+
+
 def append_to_docs(path: Path, section: str) -> None:
-    with path.open("a", encoding="utf-8") as docs:
-        docs.write(section)
+    """Add a run at the end of the "Runs" subsection (other sections may follow it)."""
+    text = path.read_text(encoding="utf-8")
+    start = text.find(RUNS_HEADING)
+    end = text.find("\n## ", start) if start != -1 else -1
+    if end == -1:
+        text = text + section
+    else:
+        text = text[: end + 1].rstrip("\n") + "\n" + section.rstrip("\n") + "\n\n" + text[end + 1 :]
+    path.write_text(text, encoding="utf-8")

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Answers 404 unless MOLLIE_SANDBOX is on (the demo); production refuses that setting.
     path("sandbox/mollie/", include("billing.sandbox.urls")),
     path("pay/", include("billing.pay_urls")),
+    path("api/v1/", include("integrations.urls")),
     path("", include("accounts.urls")),
     path("", include("billing.urls")),
 ]

@@ -1,4 +1,4 @@
-from bench.report import Result, percentile, table
+from bench.report import Result, append_to_docs, percentile, table
 from bench.server import parse_wrk
 
 WRK_OUTPUT = """Running 30s test @ http://127.0.0.1:8910/admin/billing/invoice/
@@ -42,3 +42,12 @@ def test_table_shows_the_ratio_to_the_named_floor():
     lines = table(results).splitlines()
     assert lines[2] == "| page | 10 | 20.0 | 30.0 | 15.0 | floor: sql | 4 | 12.5 |"
     assert lines[3] == "| floor: sql | 10 | 1.0 | 2.0 |  |  |  |  |"
+
+
+def test_a_run_lands_at_the_end_of_the_runs_section_not_after_later_sections(tmp_path):
+    docs = tmp_path / "benchmarks.md"
+    docs.write_text("# B\n\n### Runs\n\n#### First run\n\ntable\n\n## PDF\n\npdf figures\n")
+    append_to_docs(docs, "\n#### Second run\n\nnew table\n")
+    text = docs.read_text()
+    assert text.index("#### First run") < text.index("#### Second run") < text.index("## PDF")
+    assert text.endswith("pdf figures\n")

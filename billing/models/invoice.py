@@ -37,6 +37,8 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 OUTSTANDING = (S.OPEN, S.PARTIALLY_PAID)
+# What a client sees of its invoices (`for_client`); the portal's indexes cover only these rows.
+ISSUED = ~models.Q(status=S.DRAFT)
 
 
 def new_payment_token() -> str:
@@ -142,7 +144,31 @@ class Invoice(BillingDocument):
             ),
         ]
         indexes = [
-            models.Index(fields=["client", "-issue_date", "-id"], name="invoice_client_issued_idx"),
+            # The portal's list of one client's issued invoices, one index per sort order (each
+            # also serves its reverse). The default order's index carries the columns the
+            # filters test, so a page's keys are found from the index alone (KeysFirstPaginator).
+            models.Index(
+                fields=["client", "-issue_date", "-id"],
+                name="invoice_portal_issued_idx",
+                include=["number", "status", "due_date", "total"],
+                condition=ISSUED,
+            ),
+            models.Index(
+                fields=["client", "due_date", "id"], name="invoice_portal_due_idx", condition=ISSUED
+            ),
+            models.Index(
+                fields=["client", "total", "id"], name="invoice_portal_total_idx", condition=ISSUED
+            ),
+            models.Index(
+                fields=["client", "balance", "id"],
+                name="invoice_portal_balance_idx",
+                condition=ISSUED,
+            ),
+            models.Index(
+                fields=["client", "number", "id"],
+                name="invoice_portal_number_idx",
+                condition=ISSUED,
+            ),
             models.Index(fields=["client", "status", "due_date"], name="invoice_client_status_idx"),
             models.Index(fields=["status", "due_date"], name="invoice_status_due_idx"),
             # Number prefix search ("2026-0001…") and lookups by number without the issuer.

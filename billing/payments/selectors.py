@@ -51,6 +51,26 @@ def attempt_in_progress(invoice: Invoice) -> PaymentAttempt | None:
     )
 
 
+def attempt_notices(invoice: Invoice) -> tuple[PaymentAttempt | None, PaymentAttempt | None]:
+    """Return (`attempt_failed_last`, `attempt_in_progress`) of an invoice in one query.
+
+    A settled invoice shows neither, so it costs no query at all.
+    """
+    if not invoice.is_outstanding:
+        return None, None
+    newest = ("-created_at", "-id")
+    latest = invoice.payment_attempts.order_by(*newest)[:1]
+    running = invoice.payment_attempts.in_progress().exclude(mollie_id=None).order_by(*newest)[:1]
+    found = sorted(latest.union(running, all=True), key=lambda a: (a.created_at, a.id))
+    if not found:
+        return None, None
+    last = found[-1]
+    in_progress = next(
+        (a for a in reversed(found) if a.is_in_progress and a.mollie_id is not None), None
+    )
+    return (last if last.is_unsuccessful else None), in_progress
+
+
 def attempt_refresh(attempt: PaymentAttempt) -> PaymentAttempt:
     """Ask Mollie about an attempt still in progress (the webhook may not have come yet)."""
     if not attempt.is_in_progress or not attempt.mollie_id:

@@ -1,10 +1,13 @@
-"""Template helpers of the client portal: branding, overdue labels and sortable columns."""
+"""Template helpers of the client portal: branding, labels, links and sortable columns."""
 
 import datetime
+import functools
+import uuid
 from typing import Any
 
 from django import template
 from django.http import HttpRequest
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from billing.branding import Palette, palette
 from billing.models import Invoice, Issuer
@@ -28,6 +31,31 @@ def portal_branding(context: template.Context) -> dict[str, Issuer | Palette | N
         "issuer": issuer,
         "palette": palette(issuer.brand_color if issuer else ""),
     }
+
+
+@register.filter
+def status_label(invoice: Invoice) -> str:
+    """{{ invoice|status_label }}: `get_status_display` without rebuilding the choices each call."""
+    return str(Invoice.Status(invoice.status).label)
+
+
+# A key no document has: reversed once per URL name, then replaced by each row's key.
+_KEY_PLACEHOLDER = str(uuid.UUID(int=0))
+
+
+@functools.lru_cache(maxsize=64)
+def _url_with_placeholder(name: str, prefix: str, urlconf: str | None) -> str:
+    return reverse(name, args=[_KEY_PLACEHOLDER], urlconf=urlconf)
+
+
+@register.simple_tag
+def key_url(name: str, key: uuid.UUID) -> str:
+    """{% key_url "portal:invoice_detail" invoice.key %}: `{% url %}` for a URL taking one key.
+
+    A list page links every row two or three times; reversing costs ~40 µs each time.
+    """
+    pattern = _url_with_placeholder(name, get_script_prefix(), get_urlconf())
+    return pattern.replace(_KEY_PLACEHOLDER, str(uuid.UUID(str(key))))
 
 
 @register.filter

@@ -1,6 +1,6 @@
 import uuid
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Case, OuterRef, Prefetch, Subquery, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -9,6 +9,7 @@ from accounts.scoping import client_of, client_required, scoped_get_or_404
 from billing.filters import InvoiceFilter
 from billing.links import invoice_payment_url
 from billing.models import CreditNote, Invoice, Payment, PaymentAttempt
+from billing.models.invoice import OUTSTANDING
 from billing.views.listing import filter_data, paginate
 from billing.views.pay import payment_context
 
@@ -24,10 +25,17 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     filterset = InvoiceFilter(
         filter_data(request, InvoiceFilter),
         queryset=Invoice.objects.for_client(client).annotate(
-            last_attempt_status=Subquery(
-                PaymentAttempt.objects.filter(invoice=OuterRef("pk"))
-                .order_by("-created_at", "-id")
-                .values("status")[:1]
+            # Only an outstanding invoice shows a failed attempt: don't look up the others'.
+            last_attempt_status=Case(
+                When(
+                    status__in=OUTSTANDING,
+                    then=Subquery(
+                        PaymentAttempt.objects.filter(invoice=OuterRef("pk"))
+                        .order_by("-created_at", "-id")
+                        .values("status")[:1]
+                    ),
+                ),
+                default=None,
             )
         ),
         request=request,

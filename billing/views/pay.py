@@ -12,7 +12,7 @@ from billing.exceptions import BillingError
 from billing.forms import PaymentForm, partial_payment_possible
 from billing.models import Invoice
 from billing.payments.checkout import payment_start_checkout
-from billing.payments.selectors import attempt_failed_last, attempt_in_progress
+from billing.payments.selectors import attempt_notices
 
 # Session key: payment-link tokens of the checkouts this browser started, by attempt key, so
 # the page after checkout can lead back to the pay page (and not to a link rotated since).
@@ -27,11 +27,12 @@ def is_payable(invoice: Invoice) -> bool:
 
 def payment_context(invoice: Invoice) -> dict[str, Any]:
     """Return what the pay form and its notices show about earlier attempts."""
+    last_failed, in_progress = attempt_notices(invoice)
     return {
         "payable": is_payable(invoice),
         "partial_possible": partial_payment_possible(invoice),
-        "last_failed": attempt_failed_last(invoice),
-        "in_progress": attempt_in_progress(invoice) if invoice.is_outstanding else None,
+        "last_failed": last_failed,
+        "in_progress": in_progress,
     }
 
 

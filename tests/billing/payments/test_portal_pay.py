@@ -11,7 +11,7 @@ from billing.services import payment_record
 from tests.factories import ClientFactory, issued_invoice, line
 from tests.portal_support import member_of
 
-from .flow import fresh, pay, start
+from .flow import fresh, pay, post_webhook, start
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
@@ -177,6 +177,21 @@ def test_last_failed_attempt_is_shown_with_a_retry_until_a_payment_succeeds(
     detail = client.get(detail_url)
     assert "Last payment attempt failed" not in detail.text
     assert "Payment failed" not in client.get(reverse("portal:invoice_list")).text
+
+
+def test_a_transfer_under_way_is_still_shown_after_a_later_card_payment_failed(
+    mollie, client, invoice
+):
+    transfer = start(invoice)
+    mollie.simulator.checkout(transfer.mollie_id, "pending", "banktransfer")
+    post_webhook(transfer.mollie_id)
+    pay(mollie, invoice, outcome="failed", method="creditcard")
+    signed_in(client, invoice.client)
+
+    detail = client.get(reverse("portal:invoice_detail", args=[invoice.key]))
+
+    assert "A bank transfer is on its way" in detail.text
+    assert "no need to pay again" in detail.text
 
 
 def test_members_who_may_pay_see_the_payment_link_to_copy(client, invoice):
