@@ -11,9 +11,11 @@ from standardwebhooks.webhooks import Webhook
 from billing import signals
 from billing.models import Invoice, Payment
 from billing.services import payment_record
+from chasing.services import overdue_record_new
 from integrations.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
 from integrations.services.delivery import MAX_ATTEMPTS, RETRY_DELAYS, delivery_send
 from tests.billing.payments.flow import pay
+from tests.chasing.support import WEDNESDAY, at, days, invoice_due
 from tests.factories import issued_invoice, line
 from tests.mollie_fake import mollie_fake
 
@@ -195,3 +197,11 @@ def test_workers_in_parallel_deliver_every_event_to_one_endpoint(issuer, client_
             thread.join()
     assert WebhookDelivery.objects.filter(state=State.DELIVERED).count() == 40
     assert len(receiver.calls) == 40
+
+
+def test_the_worker_finding_an_invoice_overdue_tells_the_erp_once(client_org):
+    invoice = invoice_due(client_org, WEDNESDAY - days(1))
+    overdue_record_new(now=at(WEDNESDAY))
+    overdue_record_new(now=at(WEDNESDAY + days(1)))  # the next day's run: nothing new
+    events = OutboxEvent.objects.filter(type="invoice.overdue")
+    assert [event.payload["data"]["invoice"]["number"] for event in events] == [invoice.number]
