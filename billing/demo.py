@@ -24,6 +24,7 @@ from billing.services import (
     payment_record,
 )
 from chasing.demo import chasing_demo_seed, history_muted
+from integrations.demo import integrations_demo_seed
 
 DEMO = "demo"
 PASSWORD = "demo-portal-2026"  # noqa: S105 - printed for the demo on purpose
@@ -315,4 +316,5 @@ def demo_seed(*, today: datetime.date | None = None) -> DemoSummary:
     # A reminder schedule the worker follows, and a plan it invoices on the first of the month.
     first_client = clients[str(CLIENTS[0]["name"])]
     summary.created += chasing_demo_seed(issuer=issuer, client=first_client, today=today)
+    summary.created += integrations_demo_seed(issuer=issuer)
     return summary

@@ -56,3 +56,13 @@ def test_demo_covers_every_state_and_prints_the_logins(capsys):
         "admin@studionoord.example",
     ):
         assert login in out
+
+
+def test_the_printed_demo_api_key_lists_the_demo_invoices(client, capsys):
+    call_command("seed_demo")
+    key = capsys.readouterr().out.split("Demo API key (Authorization: Bearer …): ")[1].split()[0]
+    answer = client.get("/api/v1/invoices/", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert answer.status_code == 200
+    assert answer.json()["results"]
+    refused = client.get("/api/v1/invoices/", HTTP_AUTHORIZATION=f"Bearer {key}x")
+    assert refused.status_code == 401

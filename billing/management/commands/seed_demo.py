@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from billing.demo import PASSWORD, demo_seed
+from integrations.demo import DEMO_API_KEY
 
 
 class Command(BaseCommand):
@@ -17,3 +18,4 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {PASSWORD}):")
         for email, role in summary.logins:
             self.stdout.write(f"  {email:<28} {role}")
+        self.stdout.write(f"\nDemo API key (Authorization: Bearer …): {DEMO_API_KEY}")
