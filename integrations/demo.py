@@ -5,7 +5,7 @@ from integrations.models import ApiKey
 from integrations.models.api_key import key_hash
 
 # Printed by seed_demo; only ever created by the demo (never use a known key in production).
-DEMO_API_KEY = "ik_demoerp1_try-the-api-on-the-demo-portal"  # noqa: S105
+DEMO_API_KEY = "ik_demoerp1_try-the-api-on-the-demo-portal"
 
 
 def integrations_demo_seed(*, issuer: Issuer) -> list[str]:
