@@ -112,8 +112,18 @@ def credit_note_data(credit_note: CreditNote) -> dict[str, Any]:
     }
 
 
+def _invoice_ref(invoice: Invoice) -> dict[str, Any]:
+    """The invoice a payment or attempt belongs to, as far as the receiver needs it."""
+    return {
+        "id": str(invoice.key),
+        "number": invoice.number,
+        "external_id": invoice.external_id or None,
+        "status": invoice.status,
+        "balance": _money(invoice.balance),
+    }
+
+
 def payment_data(payment: Payment) -> dict[str, Any]:
-    invoice = payment.invoice
     return {
         "id": str(payment.key),
         "kind": payment.kind,
@@ -122,18 +132,11 @@ def payment_data(payment: Payment) -> dict[str, Any]:
         "method": payment.method,
         "reference": payment.reference,
         "booked_on": payment.booked_on.isoformat(),
-        "invoice": {
-            "id": str(invoice.key),
-            "number": invoice.number,
-            "external_id": invoice.external_id or None,
-            "status": invoice.status,
-            "balance": _money(invoice.balance),
-        },
+        "invoice": _invoice_ref(payment.invoice),
     }
 
 
 def attempt_data(attempt: PaymentAttempt) -> dict[str, Any]:
-    invoice = attempt.invoice
     return {
         "id": str(attempt.key),
         "status": attempt.status,
@@ -141,11 +144,5 @@ def attempt_data(attempt: PaymentAttempt) -> dict[str, Any]:
         "currency": attempt.currency,
         "method": attempt.method,
         "failure_code": attempt.failure_code,
-        "invoice": {
-            "id": str(invoice.key),
-            "number": invoice.number,
-            "external_id": invoice.external_id or None,
-            "status": invoice.status,
-            "balance": _money(invoice.balance),
-        },
+        "invoice": _invoice_ref(attempt.invoice),
     }
