@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from chasing.models import (
@@ -22,9 +23,7 @@ from chasing.models import (
 from chasing.placeholders import PLACEHOLDERS
 from chasing.services import delivery_retry, recurring_plan_run, reminders_pause, reminders_resume
 
-PLACEHOLDER_HELP = _("Placeholders: %(names)s.") % {
-    "names": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
-}
+PLACEHOLDER_NAMES = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
 
 
 class ReminderStepInline(admin.StackedInline):
@@ -42,7 +41,10 @@ class ReminderStepInline(admin.StackedInline):
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
         for name in ("subject_en", "body_en", "subject_nl", "body_nl"):
-            formset.form.base_fields[name].help_text = PLACEHOLDER_HELP
+            # Built per request, so it follows the reader's language.
+            formset.form.base_fields[name].help_text = gettext("Placeholders: %(names)s.") % {
+                "names": PLACEHOLDER_NAMES
+            }
         return formset
 
 
@@ -98,7 +100,13 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send selected failed reminders again"))
     def send_again(self, request: HttpRequest, queryset: QuerySet[ReminderDelivery]) -> None:
         queued = sum(delivery_retry(delivery=d, by=request.user) for d in queryset)
-        self.message_user(request, _("%(count)d reminders queued again.") % {"count": queued})
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d reminder queued again.", "%(count)d reminders queued again.", queued
+            )
+            % {"count": queued},
+        )
 
 
 @admin.register(ReminderPause)
@@ -176,7 +184,13 @@ class ReminderPauseAdmin(admin.ModelAdmin):
         invoices = {pause.invoice for pause in queryset.select_related("invoice__client")}
         resumed = sum(bool(reminders_resume(invoice=i, by=request.user)) for i in invoices)
         self.message_user(
-            request, _("Reminders resumed for %(count)d invoices.") % {"count": resumed}
+            request,
+            ngettext(
+                "Reminders resumed for %(count)d invoice.",
+                "Reminders resumed for %(count)d invoices.",
+                resumed,
+            )
+            % {"count": resumed},
         )
 
 
@@ -221,5 +235,8 @@ class RecurringPlanAdmin(admin.ModelAdmin):
             today = plan.client.issuer.today()
             made += recurring_plan_run(plan_id=plan.pk, today=today, by=request.user)
         self.message_user(
-            request, _("%(count)d invoices created.") % {"count": made}, messages.SUCCESS
+            request,
+            ngettext("%(count)d invoice created.", "%(count)d invoices created.", made)
+            % {"count": made},
+            messages.SUCCESS,
         )

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from billing.admin.documents import ReadOnlyAdmin
 
@@ -74,7 +75,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke the selected keys"))
     def revoke_selected(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         count = queryset.filter(revoked_at=None).update(revoked_at=timezone.now())
-        self.message_user(request, _("%(count)d key(s) revoked.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext("%(count)d key revoked.", "%(count)d keys revoked.", count) % {"count": count},
+        )
 
 
 @admin.register(InboundSource)
@@ -132,9 +136,12 @@ class InboxAdminBase(ReadOnlyAdmin):
         queued = sum(inbox_replay(message=message) for message in queryset[:500])
         self.message_user(
             request,
-            _(
-                "%(count)d message(s) queued again (messages with a bad signature cannot be "
-                "replayed); what was applied before is not applied twice."
+            ngettext(
+                "%(count)d message queued again (messages with a bad signature cannot be "
+                "replayed); what was applied before is not applied twice.",
+                "%(count)d messages queued again (messages with a bad signature cannot be "
+                "replayed); what was applied before is not applied twice.",
+                queued,
             )
             % {"count": queued},
             messages.SUCCESS,
@@ -234,7 +241,11 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         for delivery in queryset[:500]:
             delivery_resend(delivery=delivery)
             count += 1
-        self.message_user(request, _("%(count)d delivery(ies) queued.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext("%(count)d delivery queued.", "%(count)d deliveries queued.", count)
+            % {"count": count},
+        )
 
 
 @admin.register(OutboxEvent)

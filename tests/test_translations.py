@@ -49,12 +49,21 @@ def test_compiled_catalogue_matches_the_po_file():
     with (LOCALE / "django.mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
     for message in _catalogue():
+        context = message.context
         if isinstance(message.id, tuple):
             singular, plural = message.id
-            assert compiled.ngettext(singular, plural, 1) == message.string[0], singular
-            assert compiled.ngettext(singular, plural, 5) == message.string[1], singular
+            for count, form in ((1, 0), (5, 1)):
+                found = (
+                    compiled.npgettext(context, singular, plural, count)
+                    if context
+                    else compiled.ngettext(singular, plural, count)
+                )
+                assert found == message.string[form], singular
         else:
-            assert compiled.gettext(message.id) == message.string, message.id
+            found = (
+                compiled.pgettext(context, message.id) if context else compiled.gettext(message.id)
+            )
+            assert found == message.string, message.id
 
 
 @pytest.mark.parametrize(

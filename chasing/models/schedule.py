@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from chasing.placeholders import validate_template
 
@@ -133,11 +134,15 @@ class ReminderStep(models.Model):
 
     def __str__(self) -> str:
         if self.offset_days < 0:
-            when = str(_("%(days)s days before due") % {"days": -self.offset_days})
+            days = -self.offset_days
+            when = ngettext("%(days)s day before due", "%(days)s days before due", days) % {
+                "days": days
+            }
         elif self.offset_days == 0:
             when = str(_("on the due date"))
         else:
-            when = str(_("%(days)s days overdue") % {"days": self.offset_days})
+            days = self.offset_days
+            when = ngettext("%(days)s day overdue", "%(days)s days overdue", days) % {"days": days}
         return f"{self.get_escalation_display()}, {when}"
 
     def texts(self, language: str) -> tuple[str, str]:

@@ -152,7 +152,9 @@ def test_a_person_chooses_which_emails_to_get(client, client_org):
     client.force_login(member)
     url = reverse("portal:email_preferences")
 
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    assert f"Choose what you also want at {member.email};" in page.content.decode()
     answer = client.post(url, {"reminders": "on", "receipts": "on"})
 
     assert answer.status_code == 302
