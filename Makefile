@@ -54,12 +54,14 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# The zero-setup demo on a throw-away SQLite file: migrate and seed, twice.
+# The zero-setup demo on a throw-away SQLite file: migrate and seed, twice, then every portal
+# page as each demo login.
 demo-smoke: install
 	rm -f var/smoke.sqlite3
 	DATABASE_URL=sqlite:///var/smoke.sqlite3 $(MANAGE) migrate --noinput
 	DATABASE_URL=sqlite:///var/smoke.sqlite3 $(MANAGE) seed_demo
 	DATABASE_URL=sqlite:///var/smoke.sqlite3 $(MANAGE) seed_demo | grep "nothing changed" >/dev/null  # reads all: no broken pipe
+	DATABASE_URL=sqlite:///var/smoke.sqlite3 LOG_LEVEL=ERROR $(BIN)/python -m tests.demo_pages
 	rm -f var/smoke.sqlite3
 
 # Refresh the Dutch catalogue from the code and templates, then compile it (needs gettext).

@@ -3,6 +3,7 @@
 import logging
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from billing.models import Invoice, PaymentAttempt
@@ -61,7 +62,11 @@ def attempt_notices(invoice: Invoice) -> tuple[PaymentAttempt | None, PaymentAtt
     newest = ("-created_at", "-id")
     latest = invoice.payment_attempts.order_by(*newest)[:1]
     running = invoice.payment_attempts.in_progress().exclude(mollie_id=None).order_by(*newest)[:1]
-    found = sorted(latest.union(running, all=True), key=lambda a: (a.created_at, a.id))
+    if connection.features.supports_slicing_ordering_in_compound:
+        rows = list(latest.union(running, all=True))
+    else:  # SQLite (the demo) cannot limit inside a UNION: two queries there
+        rows = [*latest, *running]
+    found = sorted(rows, key=lambda a: (a.created_at, a.id))
     if not found:
         return None, None
     last = found[-1]
