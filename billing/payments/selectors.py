@@ -24,36 +24,8 @@ class Outcome:
     message: str
 
 
-def attempt_latest(invoice: Invoice) -> PaymentAttempt | None:
-    """Return the invoice's most recent payment attempt."""
-    return invoice.payment_attempts.order_by("-created_at", "-id").first()
-
-
-def invoice_last_attempt_failed(invoice: Invoice) -> bool:
-    """Say whether the invoice should show 'last payment attempt failed' (and offer a retry)."""
-    return attempt_failed_last(invoice) is not None
-
-
-def attempt_failed_last(invoice: Invoice) -> PaymentAttempt | None:
-    """Return the invoice's latest attempt if it did not succeed and the invoice is still due."""
-    latest = attempt_latest(invoice)
-    if latest is not None and latest.is_unsuccessful and invoice.is_outstanding:
-        return latest
-    return None
-
-
-def attempt_in_progress(invoice: Invoice) -> PaymentAttempt | None:
-    """Return the newest checkout of the invoice that Mollie may still complete."""
-    return (
-        invoice.payment_attempts.in_progress()
-        .exclude(mollie_id=None)
-        .order_by("-created_at", "-id")
-        .first()
-    )
-
-
 def attempt_notices(invoice: Invoice) -> tuple[PaymentAttempt | None, PaymentAttempt | None]:
-    """Return (`attempt_failed_last`, `attempt_in_progress`) of an invoice in one query.
+    """Return (the latest attempt if it failed, the newest one still running) in one query.
 
     A settled invoice shows neither, so it costs no query at all.
     """

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.audit import audit_record
 from accounts.scoping import client_scope_exempt
 from billing.forms import PaymentForm
+from billing.models import Invoice
 from billing.payments.payment_links import invoice_for_payment_token
 from billing.views.pay import checkout_redirect, payment_context
 from billing.views.pdf import pdf_download_response
@@ -24,13 +25,11 @@ def link_not_valid(request: HttpRequest) -> HttpResponse:
     return render(request, "pay/invalid.html", status=404)
 
 
-# No password: the link is the credential. Outside the client scope: the visitor may belong to
-# no client (or another one), and paying locks the invoice and calls Mollie.
-@client_scope_exempt
-@login_not_required
-@require_http_methods(["GET", "POST"])
-def pay_link(request: HttpRequest, token: str) -> HttpResponse:
-    """Show the invoice the link opens and let its holder pay the balance or a permitted part."""
+def _link_invoice(request: HttpRequest, token: str) -> Invoice | HttpResponse:
+    """Return the invoice a payment link opens, or the answer for a refused or unknown link.
+
+    Every URL of a link counts in the same rate limits: a guessed token costs the same anywhere.
+    """
     limited = too_many_from_ip(request, group="pay-link")
     if limited is not None:
         return limited
@@ -38,9 +37,19 @@ def pay_link(request: HttpRequest, token: str) -> HttpResponse:
     if invoice is None:
         logger.info("Payment link not valid, from %s", request.META.get("REMOTE_ADDR"))
         return link_not_valid(request)
-    limited = too_many_for_link(request, group="pay-link", token=token)
-    if limited is not None:
-        return limited
+    return too_many_for_link(request, group="pay-link", token=token) or invoice
+
+
+# No password: the link is the credential. Outside the client scope: the visitor may belong to
+# no client (or another one), and paying locks the invoice and calls Mollie.
+@client_scope_exempt
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def pay_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Show the invoice the link opens and let its holder pay the balance or a permitted part."""
+    invoice = _link_invoice(request, token)
+    if isinstance(invoice, HttpResponse):
+        return invoice
     audit_record(
         action="invoice.link_opened",
         by=request.user,
@@ -79,16 +88,9 @@ def pay_link(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def pay_link_pdf(request: HttpRequest, token: str) -> HttpResponse:
     """Send the stored PDF of the invoice the link opens, while the link is valid."""
-    limited = too_many_from_ip(request, group="pay-link")
-    if limited is not None:
-        return limited
-    invoice = invoice_for_payment_token(token)
-    if invoice is None:
-        logger.info("Payment link not valid, from %s", request.META.get("REMOTE_ADDR"))
-        return link_not_valid(request)
-    limited = too_many_for_link(request, group="pay-link", token=token)
-    if limited is not None:
-        return limited
+    invoice = _link_invoice(request, token)
+    if isinstance(invoice, HttpResponse):
+        return invoice
     return pdf_download_response(
         request,
         invoice,
