@@ -133,7 +133,7 @@ class InboxAdminBase(ReadOnlyAdmin):
 
     @admin.action(description=_("Replay: process the selected messages again"))
     def replay_selected(self, request: HttpRequest, queryset: QuerySet[InboxMessage]) -> None:
-        queued = sum(inbox_replay(message=message) for message in queryset[:500])
+        queued = sum(inbox_replay(message=message, by=request.user) for message in queryset[:500])
         self.message_user(
             request,
             ngettext(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from rest_framework import serializers
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from accounts.audit import Actor, audit_record
 from billing.models import InvoiceStatus, Issuer
 from billing.services import payment_record
 from integrations.mapping import Command, MappingError, normalize
@@ -194,6 +195,9 @@ def inbox_process(*, message_id: int, now: datetime.datetime | None = None) -> s
             error, permanent = f"{type(exc).__name__}: {exc}", True
         except (NotYet, DjangoValidationError, DatabaseError) as exc:
             error = f"{type(exc).__name__}: {' '.join(getattr(exc, 'messages', [str(exc)]))}"
+        except Exception as exc:
+            logger.exception("Inbox message %s failed unexpectedly", message.pk)
+            error = f"{type(exc).__name__}: {exc}"
         attempts = message.attempts + 1
         if not error:
             message.state = State.PROCESSED
@@ -229,7 +233,7 @@ def inbox_due(*, now: datetime.datetime, limit: int = 500) -> list[int]:
 
 
 @transaction.atomic
-def inbox_replay(*, message: InboxMessage, by: str = "") -> bool:
+def inbox_replay(*, message: InboxMessage, by: Actor) -> bool:
     """Put a verified message back in the queue, with a fresh round of attempts."""
     updated = (
         InboxMessage.objects.filter(pk=message.pk, verified=True)
@@ -237,5 +241,11 @@ def inbox_replay(*, message: InboxMessage, by: str = "") -> bool:
         .update(state=State.PENDING, attempts=0, next_attempt_at=timezone.now() + FIRST_SWEEP)
     )
     if updated:
+        audit_record(
+            action="inbox.replayed",
+            by=by,
+            target=message,
+            data={"source": message.source_slug, "message_id": message.message_id},
+        )
         enqueue("integrations.tasks.inbox_process", message.pk)
     return bool(updated)

@@ -5,7 +5,9 @@ import datetime
 import pytest
 from django.test import Client as WebClient
 from django.utils import timezone
+from standardwebhooks.webhooks import Webhook
 
+from accounts.models import AuditEvent
 from billing.models import Invoice, Payment
 from integrations.models import InboundSource, InboxMessage
 from integrations.services.inbox import MAX_ATTEMPTS, inbox_process
@@ -135,6 +137,8 @@ def test_a_payload_that_fails_mapping_is_a_dead_letter_and_succeeds_after_replay
         )
     message.refresh_from_db()
     assert message.state == State.PROCESSED, message.last_error
+    replayed = AuditEvent.objects.get(action="inbox.replayed")
+    assert replayed.actor.email == "staff@example.com"  # who pressed replay is on record
     invoice = Invoice.objects.get(external_id="F-2026-1")
     assert invoice.status == "open"
     assert str(invoice.total) == "40.88"
@@ -159,7 +163,7 @@ def test_an_invoice_before_its_client_is_retried_then_dead_then_replayed(web, so
     signed_push(web, "erp", source.secret, CLIENT, msg_id="late-client")
     from integrations.services.inbox import inbox_replay
 
-    inbox_replay(message=message)
+    inbox_replay(message=message, by="test")
     inbox_process(message_id=message.pk)
     message.refresh_from_db()
     assert message.state == State.PROCESSED
@@ -184,3 +188,30 @@ def test_a_body_beyond_the_limit_is_a_413_and_the_attempt_is_recorded(web, sourc
     assert response.status_code == 413
     assert "body" in response.json()["fields"]
     assert InboxMessage.objects.get().state == State.REJECTED
+
+
+def test_a_payload_that_breaks_the_parser_is_counted_and_lands_in_dead_letters(
+    web, source, admin_client
+):
+    """An unexpected error is an attempt with its error, never a message retried forever."""
+    body = "[" * 100_000 + "]" * 100_000  # valid JSON, deeper than Python's parser goes
+    at = datetime.datetime.now(tz=datetime.UTC)
+    web.post(
+        "/api/v1/inbound/erp/",
+        body,
+        content_type="application/json",
+        headers={
+            "webhook-id": "deep",
+            "webhook-timestamp": str(int(at.timestamp())),
+            "webhook-signature": Webhook(source.secret).sign("deep", at, body),
+        },
+    )
+    message = InboxMessage.objects.get(message_id="deep")
+    now = timezone.now()
+    for _ in range(MAX_ATTEMPTS):
+        now += datetime.timedelta(hours=5)
+        inbox_process(message_id=message.pk, now=now)
+    message.refresh_from_db()
+    assert message.state == State.DEAD
+    assert "RecursionError" in message.last_error
+    assert "deep" in admin_client.get("/admin/integrations/deadletter/").content.decode()
