@@ -64,10 +64,13 @@ class ClientListView(ClientUpsertMixin):
 
 
 class ClientDetailView(ClientUpsertMixin):
-    def _check(self, external_id: str) -> None:
+    def _check(self, external_id: str, *, creating: bool = False) -> None:
+        """Refuse an id no client can have: not found when reading, a 400 naming it when saving."""
         try:
             external_id_field(external_id)
         except DjangoValidationError as exc:
+            if creating:
+                raise ValidationError({"external_id": exc.messages}) from exc
             raise NotFound() from exc
 
     @extend_schema(
@@ -91,7 +94,7 @@ class ClientDetailView(ClientUpsertMixin):
         responses={200: ClientOutSerializer, 201: ClientOutSerializer, **ERRORS},
     )
     def put(self, request: Request, external_id: str) -> Response:
-        self._check(external_id)
+        self._check(external_id, creating=True)
         serializer = ClientUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         answer = self.upsert(external_id, dict(serializer.validated_data))

@@ -209,3 +209,10 @@ def test_the_schema_and_the_docs_page_are_served_without_a_key(client):
     # Swagger UI comes from this server, not a CDN: scripts stay limited to 'self'.
     assert "script-src 'self'" in docs["Content-Security-Policy"]
     assert "cdn" not in docs.content.decode().lower()
+
+
+def test_saving_a_client_under_an_id_no_client_can_have_names_the_field(api):
+    refused = api.put("clients/ACME%2001/", {"name": "Acme"})  # a space
+    assert refused.status_code == 400
+    assert "external_id" in refused.json()["fields"]
+    assert api.get("clients/ACME%2001/").status_code == 404
