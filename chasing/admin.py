@@ -3,10 +3,8 @@
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +20,7 @@ from chasing.models import (
 )
 from chasing.placeholders import PLACEHOLDERS
 from chasing.services import delivery_retry, recurring_plan_run, reminders_pause, reminders_resume
+from chasing.services.pauses import reminders_pause_check
 
 PLACEHOLDER_NAMES = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
 
@@ -145,7 +144,7 @@ class ReminderPauseAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: ReminderPause, form: Any, change: bool) -> None:
         if change:
             return
-        # The form's clean (below) asked the same questions as the service, with field errors.
+        # The form's clean (below) asked the service's questions already, with field errors.
         pause = reminders_pause(
             invoice=obj.invoice,
             reason=obj.reason,
@@ -162,18 +161,15 @@ class ReminderPauseAdmin(admin.ModelAdmin):
 
             def clean(self: Any) -> Any:
                 data = original_clean(self)
-                invoice = data.get("invoice")
-                if invoice is not None and not invoice.is_outstanding:
-                    raise ValidationError(
-                        {"invoice": _("Only an invoice that is still to be paid can be paused.")}
+                if data.get("invoice") is not None and data.get("reason"):
+                    # The service's own checks, in the issuer's time zone (BillingError is a
+                    # ValidationError by field).
+                    reminders_pause_check(
+                        invoice=data["invoice"],
+                        reason=data["reason"],
+                        until=data.get("until"),
+                        message=data.get("message") or "",
                     )
-                if data.get("reason") == ReminderPause.Reason.PROMISED and not data.get("until"):
-                    raise ValidationError(
-                        {"until": _("Enter the day the client promised to pay by.")}
-                    )
-                until = data.get("until")
-                if until is not None and until < timezone.localdate():
-                    raise ValidationError({"until": _("Choose a day from today on.")})
                 return data
 
             form.clean = clean

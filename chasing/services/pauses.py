@@ -11,12 +11,41 @@ from accounts.audit import Actor, audit_record, user_of
 from billing.exceptions import BillingError
 from billing.models import Invoice
 from chasing.models import Notification, PauseReason, ReminderPause
+from chasing.selectors import active_pauses
 from portal.tasks import enqueue
 
 from .notifications import notifications_create
 
 # "I've paid" pauses reminders this long, for the transfer to arrive; then they resume.
 CLIENT_PAID_GRACE_DAYS = 7
+
+
+def reminders_pause_check(
+    *,
+    invoice: Invoice,
+    reason: str,
+    until: datetime.date | None = None,
+    message: str = "",
+    by_client: bool = False,
+) -> datetime.date | None:
+    """Refuse a pause that cannot be (BillingError, by field); return the day it ends, if any.
+
+    The admin's form asks this too, so staff see the refusal on the field instead of an error.
+    """
+    if not invoice.is_outstanding:
+        raise BillingError(
+            {"invoice": _("Only an invoice that is still to be paid has reminders to pause.")}
+        )
+    today = invoice.issuer.today()
+    if reason == PauseReason.PROMISED and until is None:
+        raise BillingError({"until": _("Enter the day the client promised to pay by.")})
+    if until is not None and until < today:
+        raise BillingError({"until": _("Choose a day from today on.")})
+    if reason == PauseReason.DISPUTED and by_client and not message.strip():
+        raise BillingError({"message": _("Tell us what is wrong with the invoice.")})
+    if reason == PauseReason.CLIENT_PAID and until is None:
+        until = today + datetime.timedelta(days=CLIENT_PAID_GRACE_DAYS)
+    return until
 
 
 @transaction.atomic
@@ -29,18 +58,22 @@ def reminders_pause(
     message: str = "",
     by_client: bool = False,
 ) -> ReminderPause:
-    """Pause an invoice's reminders, until a day or until resumed; tell staff if a client asked."""
-    if not invoice.is_outstanding:
-        raise BillingError(_("Only an invoice that is still to be paid has reminders to pause."))
-    today = invoice.issuer.today()
-    if reason == PauseReason.PROMISED and until is None:
-        raise BillingError({"until": _("Enter the day the client promised to pay by.")})
-    if until is not None and until < today:
-        raise BillingError({"until": _("Choose a day from today on.")})
-    if reason == PauseReason.DISPUTED and by_client and not message.strip():
-        raise BillingError({"message": _("Tell us what is wrong with the invoice.")})
-    if reason == PauseReason.CLIENT_PAID and until is None:
-        until = today + datetime.timedelta(days=CLIENT_PAID_GRACE_DAYS)
+    """Pause an invoice's reminders, until a day or until resumed; tell staff if a client asked.
+
+    A client pressing the same button again (a double tap, a second visit) while the pause is
+    in force gets that pause back: no second pause, no second email to staff.
+    """
+    until = reminders_pause_check(
+        invoice=invoice, reason=reason, until=until, message=message, by_client=by_client
+    )
+    if by_client:
+        pressed = (
+            active_pauses(invoice.issuer.today())
+            .filter(invoice=invoice, reason=reason, by_client=True)
+            .first()
+        )
+        if pressed is not None:
+            return pressed
     pause = ReminderPause.objects.create(
         invoice=invoice,
         client_id=invoice.client_id,

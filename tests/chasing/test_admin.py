@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent
+from billing.services import payment_record
 from chasing.models import RecurringPlan, ReminderDelivery, ReminderPause, ReminderSchedule
 from tests.chasing.support import WEDNESDAY, days, invoice_due, standard_schedule
 
@@ -219,3 +220,16 @@ def test_a_step_that_was_sent_stays_in_the_history(admin_client, client_org):
     assert answer.status_code == 200
     assert "would require deleting the following protected related objects" in answer.text
     assert schedule.steps.filter(pk=step.pk).exists()
+
+
+def test_staff_pausing_a_paid_invoice_see_why_on_the_form(admin_client, client_org):
+    invoice = invoice_due(client_org, WEDNESDAY - days(1))
+    payment_record(invoice=invoice, amount=invoice.total, by="test", reference="R1")
+
+    answer = admin_client.post(
+        reverse("admin:chasing_reminderpause_add"), {"invoice": invoice.pk, "reason": "disputed"}
+    )
+
+    assert answer.status_code == 200
+    assert "still to be paid" in answer.text
+    assert not ReminderPause.objects.exists()

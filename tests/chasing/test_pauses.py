@@ -157,3 +157,16 @@ def test_dispute_page_runs_few_queries(client, invoice, django_assert_max_num_qu
     with django_assert_max_num_queries(9 + SCOPE):
         page = client.get(reverse("portal:invoice_dispute", args=[invoice.key]))
     assert page.status_code == 200
+
+
+def test_pressing_ive_paid_twice_pauses_once_and_tells_staff_once(
+    client, invoice, django_capture_on_commit_callbacks
+):
+    client.force_login(member_of(invoice.client))
+    url = reverse("portal:invoice_paid", args=[invoice.key])
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, {"message": "Paid on Monday"})
+        again = client.post(url, {"message": "Paid on Monday"})  # a double tap on a phone
+    assert first.status_code == again.status_code == 302
+    assert ReminderPause.objects.count() == 1
+    assert sum("says it has paid" in message.subject for message in mail.outbox) == 1
