@@ -70,6 +70,8 @@ def invoice_issued_notify(invoice_id: int) -> bool:
     period = RecurringPeriod.objects.filter(invoice=invoice).select_related("plan").first()
     if period is not None and not period.plan.send_automatically:
         return False
+    if InvoiceEmail.objects.filter(invoice=invoice).exists():
+        return False  # sent already: no PDF to fetch, no email to build (the claim below decides)
     try:
         pdf = document_pdf_bytes(document=invoice)
     except Exception:
@@ -113,11 +115,9 @@ def receipt_copies_send(attempt_id: int) -> int:
     if not extra:
         return 0
     # The receipt the billing addresses got, addressed to these members instead.
-    client.billing_emails = ", ".join(extra)
-    message = receipt_message(attempt)
+    message = receipt_message(attempt, to=extra)
     if message is None:
         return 0
-    message.to = extra
     message.send()
     return len(extra)
 

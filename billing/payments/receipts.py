@@ -11,11 +11,16 @@ from billing.models import Payment, PaymentAttempt
 from billing.money import ZERO, format_money
 
 
-def receipt_message(attempt: PaymentAttempt) -> EmailMultiAlternatives | None:
-    """Build the receipt email in the client's language; None if the client has no address."""
+def receipt_message(
+    attempt: PaymentAttempt, to: list[str] | None = None
+) -> EmailMultiAlternatives | None:
+    """Build the receipt email in the client's language, to its billing addresses or to `to`.
+
+    None if there is nobody to send it to.
+    """
     invoice = attempt.invoice
     client = invoice.client
-    recipients = client.billing_email_list
+    recipients = client.billing_email_list if to is None else to
     if not recipients:
         return None
     with translation.override(client.language):

@@ -89,3 +89,9 @@ def sort_header(
     query["ordering"] = target
     query.pop("page", None)
     return {"label": label, "direction": direction, "query": query.urlencode(), "numeric": numeric}
+
+
+@register.filter
+def starts_with(path: str, prefix: str) -> bool:
+    """Whether `path` lies under `prefix` (the menu marks the section a page belongs to)."""
+    return bool(prefix) and str(path).startswith(str(prefix))

@@ -167,3 +167,12 @@ def test_the_layout_carries_the_issuers_brand_colour_without_inline_styles(membe
     assert "style=" not in body
     assert " on" + "click=" not in body
     assert "<script>" not in body
+
+
+def test_the_menu_marks_the_section_of_the_page_being_read(member, client_org):
+    invoice = issued_invoice(client_org, [line("100.00")])
+    detail = member.get(reverse("portal:invoice_detail", args=[invoice.key])).content.decode()
+    assert f'<a href="{reverse("portal:invoice_list")}" aria-current="page">' in detail
+    emails = member.get(reverse("portal:email_preferences")).content.decode()
+    assert f'<a href="{reverse("portal:notification_list")}" aria-current="page">' in emails
+    assert f'<a href="{reverse("portal:invoice_list")}" aria-current' not in emails
