@@ -139,9 +139,15 @@ def _apply_invoice(issuer: Issuer, slug: str, by: str, data: dict[str, Any]) -> 
 def _apply_payment(
     issuer: Issuer, slug: str, by: str, data: dict[str, Any], message_id: str
 ) -> str:
-    from integrations.api.serializers import PaymentCreateSerializer
+    from integrations.api.serializers import PaymentCreateSerializer, external_id_field
 
     external_id = str(data.get("invoice_external_id") or "")
+    try:
+        external_id_field(external_id)
+    except DjangoValidationError as exc:  # waiting would not make it appear
+        raise MappingError(
+            f"payment.invoice_external_id: {' '.join(exc.messages)} (got {external_id!r})"
+        ) from exc
     values = _validated(PaymentCreateSerializer(data=data), "payment")
     invoice = invoice_by_external_id(issuer=issuer, source=slug, external_id=external_id)
     if invoice is None or invoice.status == InvoiceStatus.DRAFT:

@@ -215,3 +215,11 @@ def test_a_payload_that_breaks_the_parser_is_counted_and_lands_in_dead_letters(
     assert message.state == State.DEAD
     assert "RecursionError" in message.last_error
     assert "deep" in admin_client.get("/admin/integrations/deadletter/").content.decode()
+
+
+def test_a_payment_naming_no_invoice_is_a_dead_letter_at_once_naming_the_field(web, source):
+    payment = {"type": "payment.received", "data": {"amount": "50"}}
+    signed_push(web, "erp", source.secret, payment, msg_id="no-invoice")
+    message = InboxMessage.objects.get(message_id="no-invoice")
+    assert message.state == State.DEAD  # retrying for an hour would not make the id appear
+    assert "payment.invoice_external_id" in message.last_error
