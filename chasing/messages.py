@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from billing.links import invoice_payment_url
+from billing.links import invoice_payment_url, invoice_portal_url
 from billing.money import format_money
 from chasing.placeholders import fill
 
@@ -25,11 +25,6 @@ if TYPE_CHECKING:
     from accounts.models import Client
     from billing.models import Invoice, Issuer
     from chasing.models import ReminderDelivery, ReminderPause, ReminderStep
-
-
-def invoice_portal_url(invoice: Invoice) -> str:
-    """Return the invoice's page in the portal (members sign in to see it)."""
-    return settings.SITE_URL + reverse("portal:invoice_detail", args=[invoice.key])
 
 
 def recipients(client: Client, preference: str) -> list[str]:

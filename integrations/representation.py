@@ -3,11 +3,8 @@
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.urls import reverse
-
 from accounts.models import Client
-from billing.links import invoice_payment_url
+from billing.links import invoice_payment_url, invoice_pdf_url, invoice_portal_url
 from billing.models import CreditNote, Invoice, Payment, PaymentAttempt
 
 
@@ -69,13 +66,9 @@ def invoice_data(
         "amount_credited": _money(invoice.amount_credited),
         "balance": _money(invoice.balance),
         "paid_at": invoice.paid_at.isoformat() if invoice.paid_at else None,
-        "portal_url": settings.SITE_URL + reverse("portal:invoice_detail", args=[invoice.key])
-        if issued
-        else None,
+        "portal_url": invoice_portal_url(invoice) if issued else None,
         "payment_url": invoice_payment_url(invoice) if issued else None,
-        "pdf_url": settings.SITE_URL + reverse("pay:invoice_pdf", args=[invoice.payment_token])
-        if issued
-        else None,
+        "pdf_url": invoice_pdf_url(invoice) if issued else None,
         "updated_at": invoice.updated_at.isoformat() if invoice.updated_at else None,
     }
     if lines:
